@@ -1,0 +1,56 @@
+"""Assembly of the root Typer application and its global options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agorascope._version import __version__
+from agorascope.cli import data as data_cli
+from agorascope.cli import districts as districts_cli
+from agorascope.cli import elections as elections_cli
+from agorascope.cli import listen as listen_cli
+from agorascope.cli import search as search_cli
+from agorascope.cli.common import State
+
+app = typer.Typer(
+    name="agorascope",
+    help="Public-opinion intelligence: watch, listen, audience, voters, elections, districts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(elections_cli.app, name="elections")
+app.add_typer(districts_cli.app, name="districts")
+data_cli.register(app)
+listen_cli.register(app)
+search_cli.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"agorascope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Store file (default ./agorascope.duckdb or $AGORASCOPE_DB)."),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """agorascope: public-opinion intelligence on your own data."""
+    ctx.obj = State(db=db)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

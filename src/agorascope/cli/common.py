@@ -1,0 +1,75 @@
+"""Helpers shared by the command modules: settings, JSON output and error display."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from agorascope.config import Settings
+from agorascope.errors import AgorascopeError
+
+__all__ = ["State", "console", "err_console", "fail_on_errors", "print_json", "settings_from"]
+
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+@dataclass
+class State:
+    """Options given before the sub-command (``agorascope --db F import ...``)."""
+
+    db: Path | None = None
+
+
+def settings_from(ctx: typer.Context) -> Settings:
+    """Build the Settings for this invocation: ``--db`` wins over ``AGORASCOPE_DB``."""
+    state = ctx.find_root().obj
+    settings = Settings()
+    if isinstance(state, State) and state.db is not None:
+        settings = settings.model_copy(update={"db": state.db})
+    return settings
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if hasattr(obj, "item"):
+        return obj.item()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as JSON on standard output (machines read this)."""
+    sys.stdout.write(json.dumps(data, default=_default, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextmanager
+def fail_on_errors() -> Iterator[None]:
+    """Turn library errors into a red message and exit code 1 (no traceback)."""
+    try:
+        yield
+    except AgorascopeError as e:
+        err_console.print(f"[red]error:[/red] {e}", highlight=False, markup=True)
+        raise typer.Exit(1) from e
+
+
+def run(fn: Callable[[], T]) -> T:
+    """Call ``fn`` inside :func:`fail_on_errors`."""
+    with fail_on_errors():
+        return fn()

@@ -1,0 +1,139 @@
+"""``agorascope import`` and ``agorascope stats``."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from agorascope.cli.common import console, fail_on_errors, print_json, settings_from
+from agorascope.errors import InvalidInputError
+
+__all__ = ["register"]
+
+
+def _parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str] | None:
+    mapping: dict[str, str] = {}
+    if mapping_file is not None:
+        text = mapping_file.read_text(encoding="utf-8")
+        try:
+            loaded = (tomllib.loads(text) if mapping_file.suffix == ".toml" else json.loads(text))
+        except (ValueError, tomllib.TOMLDecodeError) as e:
+            raise InvalidInputError(f"{mapping_file}: not a valid mapping file: {e}") from e
+        if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+            raise InvalidInputError(f"{mapping_file}: expected an object of field = column")
+        mapping.update(loaded)
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip():
+            raise InvalidInputError(f"--map expects FIELD=COLUMN, got {pair!r}")
+        mapping[field.strip()] = column
+    return mapping or None
+
+
+def import_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files (or cascade-tree folders) to import.")],
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Preset name; detected when omitted.")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Column mapping FIELD=COLUMN (repeatable; mapping preset)."),
+    ] = None,
+    mapping_file: Annotated[
+        Path | None, typer.Option("--mapping-file", help="JSON or TOML file of FIELD = COLUMN.")
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", min=1, help="Rows per atomic batch.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Import posts from CSV, JSONL, JSON or Parquet files (idempotent, crash-safe)."""
+    from agorascope.workspace import Workspace
+
+    settings = settings_from(ctx)
+    if batch_size is not None:
+        settings = settings.model_copy(update={"batch_size": batch_size})
+    with fail_on_errors():
+        mapping = _parse_mapping(map_ or [], mapping_file)
+        if mapping is not None and format is None:
+            format = "mapping"
+        for p in paths:
+            if not p.exists():
+                raise InvalidInputError(f"{p}: no such file or folder")
+        with Workspace(settings) as ws:
+            _attach_index(ws)
+            summary = ws.import_files(paths, format=format, mapping=mapping,
+                                      progress=progress and not as_json)
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    table = Table(title="import")
+    for col in ("file", "format", "read", "imported", "duplicates", "rejected"):
+        table.add_column(col, justify="left" if col in ("file", "format") else "right")
+    for f in summary.files:
+        table.add_row(Path(f.path).name, f.format, f"{f.read:,}", f"{f.imported:,}",
+                      f"{f.duplicates:,}", f"{f.rejected:,}")
+    console.print(table)
+    for f in summary.files:
+        if f.rejects_path:
+            console.print(f"rejected rows of {Path(f.path).name}: {f.rejects_path}")
+        for kind, n in f.unrecognised.items():
+            examples = ", ".join(f.unrecognised_examples.get(kind, []))
+            console.print(f"{n:,} {kind} values not recognised (kept empty), e.g. {examples}")
+
+
+def _attach_index(ws: Any) -> None:
+    """Keep the full-text index in step with the store, when the search module provides it."""
+    try:
+        from agorascope.query.index import attach
+    except ImportError:
+        return
+    attach(ws)
+
+
+def stats_command(
+    ctx: typer.Context,
+    top: Annotated[int, typer.Option(min=1, help="Rows in each breakdown.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts and breakdowns of what the store holds."""
+    from agorascope.workspace import Workspace
+
+    with fail_on_errors(), Workspace(settings_from(ctx)) as ws:
+        data = ws.stats(top=top)
+    if as_json:
+        print_json(data)
+        return
+    print_overview(data)
+
+
+def print_overview(data: dict[str, Any]) -> None:
+    """Render the overview for people."""
+    head = Table(title="agorascope store", show_header=False)
+    head.add_column("what")
+    head.add_column("value", justify="right")
+    for key in ("posts", "authors", "authors_posting", "cascades", "topics"):
+        head.add_row(key.replace("_", " "), f"{data[key]:,}")
+    head.add_row("first post", str(data["first_post"]))
+    head.add_row("last post", str(data["last_post"]))
+    console.print(head)
+    for key in ("by_platform", "by_relation", "by_source", "by_lang", "by_country"):
+        t = Table(title=key.replace("_", " "))
+        t.add_column("value")
+        t.add_column("posts", justify="right")
+        for row in data[key]:
+            t.add_row(str(row["value"]), f"{row['posts']:,}")
+        console.print(t)
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``import`` and ``stats`` to the root application."""
+    root.command("import")(import_command)
+    root.command("stats")(stats_command)

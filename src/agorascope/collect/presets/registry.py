@@ -1,0 +1,182 @@
+"""The preset registry, format detection and :func:`open_source`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from agorascope.collect.presets.base import Preset, Probe
+from agorascope.collect.presets.cascade import CascadeTreesPreset
+from agorascope.collect.presets.fourcat import FourCatPreset
+from agorascope.collect.presets.ira import IraPreset
+from agorascope.collect.presets.native import MappingPreset, NativePreset
+from agorascope.collect.presets.xapi import TwarcPreset, XV2Preset
+from agorascope.collect.readers import (
+    Item,
+    Progress,
+    Record,
+    Reject,
+    detect_container,
+    iter_container,
+    parquet_columns,
+    read_header,
+)
+from agorascope.errors import ImportFormatError
+
+__all__ = ["PRESETS", "Source", "detect_format", "open_source", "probe"]
+
+PRESETS: Mapping[str, Preset] = MappingProxyType(
+    {
+        p.name: p
+        for p in (
+            NativePreset(),
+            MappingPreset(),
+            IraPreset(),
+            CascadeTreesPreset(),
+            XV2Preset(),
+            TwarcPreset(),
+            FourCatPreset(),
+        )
+    }
+)
+"""Preset name -> preset; each has a one-line ``description``."""
+
+
+def probe(path: Path, container: str | None = None) -> Probe:
+    """Look at a source's container, header or first JSON value without reading it all.
+
+    Raises:
+        ImportFormatError: the file is empty, unreadable or of no known container.
+    """
+    container = container or detect_container(path)
+    columns: tuple[str, ...] | None = None
+    first: Any = None
+    if container == "csv":
+        columns = tuple(read_header(path)[0])
+    elif container == "parquet":
+        columns = tuple(parquet_columns(path))
+    elif container in ("json", "jsonl"):
+        for item in iter_container(path, container, Progress()):
+            if isinstance(item, Item):
+                first = item.data
+                break
+    return Probe(path, container, columns, first)
+
+
+def _describe(p: Probe) -> str:
+    if p.columns is not None:
+        shown = ", ".join(p.columns[:12]) + (", ..." if len(p.columns) > 12 else "")
+        return f"{p.container} with columns [{shown}]"
+    if isinstance(p.first, Mapping):
+        return f"{p.container} whose first value has keys [{', '.join(list(p.first)[:12])}]"
+    return p.container
+
+
+def detect_format(path: Path) -> str:
+    """Name the preset that reads ``path``.
+
+    Raises:
+        ImportFormatError: no preset or several presets match; the message lists the
+            candidates and what the file looks like.
+    """
+    p = probe(path)
+    candidates = [name for name, preset in PRESETS.items() if preset.detectable and
+                  p.container in preset.containers and preset.matches(p)]  # fmt: skip
+    if len(candidates) == 1:
+        return candidates[0]
+    known = ", ".join(n for n, preset in PRESETS.items() if preset.detectable)
+    if not candidates:
+        raise ImportFormatError(
+            f"{path}: unknown format ({_describe(p)}); known formats: {known}; "
+            "for other layouts give --format mapping with a column mapping"
+        )
+    raise ImportFormatError(
+        f"{path}: ambiguous format, it could be {' or '.join(candidates)}; choose one with --format"
+    )
+
+
+class Source:
+    """One file (or cascade-tree folder) read as canonical records and rejects.
+
+    Iterating opens the file again each time; ``bytes_read`` grows while iterating, up to
+    ``total_bytes``, for a progress bar.
+
+    Attributes:
+        path: the file or folder.
+        format: the preset used (given or detected).
+        container: csv, jsonl, json, parquet or folder.
+        total_bytes: size on disk (compressed size for gzip; the sum of files for a folder).
+    """
+
+    def __init__(self, path: Path, preset: Preset, container: str):
+        self.path = path
+        self.preset = preset
+        self.format = preset.name
+        self.container = container
+        self.total_bytes = _size(path)
+        self._progress = Progress()
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes consumed so far by the current (or last) iteration."""
+        return min(self._progress.bytes_read, self.total_bytes)
+
+    def __iter__(self) -> Iterator[Record | Reject]:
+        self._progress = Progress()
+        items = self.preset.items(self.path, self.container, self._progress)
+        yield from self.preset.records(items)
+        self._progress.bytes_read = self.total_bytes
+
+    def __repr__(self) -> str:
+        return f"Source({str(self.path)!r}, format={self.format!r}, container={self.container!r})"
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(
+            os.path.getsize(os.path.join(root, f))
+            for root, _, files in os.walk(path)
+            for f in files
+        )
+    return path.stat().st_size
+
+
+def open_source(
+    path: Path, format: str | None = None, mapping: Mapping[str, str] | None = None
+) -> Source:
+    """Open a file (or cascade-tree folder) for import.
+
+    Args:
+        path: the file or folder.
+        format: a preset name (see :data:`PRESETS`); detected when None. A mapping without a
+            format means ``mapping``.
+        mapping: for the ``mapping`` preset, canonical field -> column / dotted path /
+            ``=constant``.
+
+    Returns:
+        A :class:`Source` whose header (or first value) has been checked.
+
+    Raises:
+        ImportFormatError: unknown preset, undetectable format, or a file the preset cannot
+            read (missing columns, wrong container, unknown mapped field...).
+
+    Examples:
+        >>> source = open_source(Path("tweets.csv.gz"))  # doctest: +SKIP
+        >>> for rec in source: ...  # doctest: +SKIP
+    """
+    path = Path(path)
+    if mapping is not None and format is None:
+        format = "mapping"
+    if format is None:
+        format = detect_format(path)
+    if format not in PRESETS:
+        raise ImportFormatError(f"unknown format {format!r}; known: {', '.join(PRESETS)}")
+    if mapping is not None and format != "mapping":
+        raise ImportFormatError(f"a column mapping needs --format mapping, not {format}")
+    preset: Preset = MappingPreset(mapping) if format == "mapping" else PRESETS[format]
+    p = probe(path)
+    preset.check(p)
+    return Source(path, preset, p.container)

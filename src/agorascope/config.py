@@ -1,0 +1,53 @@
+"""Settings, read from arguments and ``AGORASCOPE_*`` environment variables.
+
+A :class:`Settings` object is built once by the entry point (CLI, API, Python) and passed
+down; no module reads the environment on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of agorascope.
+
+    Every field can be set with an ``AGORASCOPE_<NAME>`` environment variable
+    (``AGORASCOPE_DB=/data/news.duckdb``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="AGORASCOPE_", extra="ignore")
+
+    db: Path = Field(Path("agorascope.duckdb"), description="Path of the DuckDB store file.")
+    backend: Literal["duckdb", "spark"] = Field(
+        "duckdb", description="Engine that runs read queries: the DuckDB file or Spark."
+    )
+    spark_master: str = Field(
+        "local[2]", description="Spark master URL when backend is 'spark' (local[N] or a cluster)."
+    )
+    batch_size: int = Field(
+        50_000, gt=0, description="Rows per import batch; each batch commits atomically."
+    )
+    detect_language: bool = Field(
+        True, description="Identify the language of posts that arrive without one."
+    )
+    rejects_dir: Path | None = Field(
+        None, description="Folder for rejects files (default: beside the store file)."
+    )
+    host: str = Field("127.0.0.1", description="Address the web server binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the full-text index kept beside the store."""
+        return self.db.with_name(self.db.name + ".index")
+
+    def rejects_folder(self) -> Path:
+        """Folder where rejects files are written."""
+        return self.rejects_dir or self.db.resolve().parent

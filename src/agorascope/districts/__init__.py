@@ -1,0 +1,1 @@
+"""Districts: redistricting plan metrics and ReCom ensembles."""

@@ -1,0 +1,341 @@
+"""Numba-compiled ReCom chain over CSR arrays (the hot loop of :mod:`.ensemble`).
+
+One step, as in GerryChain 1.0.0's ``recom``: pick a pair of adjacent districts (uniformly among
+adjacent pairs, or proportionally to their shared cut edges), merge them, draw a minimum spanning
+tree of the merged region on uniform random edge weights (Kruskal; edges that cross a region
+boundary get a surcharge), and cut the tree edge that leaves both sides within the population
+tolerance. Among balanced cuts the one with the largest tree weight is taken (GerryChain's
+choice; preferring region-crossing cuts when regions are given) or a uniform one. A tree without
+a balanced cut is redrawn. Every state's statistics are written to the output arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+STATUS_OK = 0
+STATUS_NO_CUT = 1
+STATUS_DISCONNECTED = 2
+
+
+@njit(cache=True)
+def _find(parent: np.ndarray, x: int) -> int:  # type: ignore[type-arg]
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root
+
+
+@njit(cache=True)
+def _record(
+    t: int,
+    k: int,
+    ideal: float,
+    dpop: np.ndarray,  # type: ignore[type-arg]
+    dva: np.ndarray,  # type: ignore[type-arg]
+    dvb: np.ndarray,  # type: ignore[type-arg]
+    n_cut: int,
+    out_cut: np.ndarray,  # type: ignore[type-arg]
+    out_dev: np.ndarray,  # type: ignore[type-arg]
+    out_seats: np.ndarray,  # type: ignore[type-arg]
+    out_eg: np.ndarray,  # type: ignore[type-arg]
+    out_mm: np.ndarray,  # type: ignore[type-arg]
+    out_pb: np.ndarray,  # type: ignore[type-arg]
+) -> None:
+    out_cut[t] = n_cut
+    worst = 0.0
+    for d in range(k):
+        dev = abs(dpop[d] - ideal) / ideal
+        if dev > worst:
+            worst = dev
+    out_dev[t] = worst
+    shares = np.empty(k)
+    for e in range(dva.shape[0]):
+        seats = 0
+        wasted_a = 0.0
+        wasted_b = 0.0
+        total = 0.0
+        mean = 0.0
+        for d in range(k):
+            a = dva[e, d]
+            b = dvb[e, d]
+            half = (a + b) / 2.0
+            total += a + b
+            if a > b:
+                seats += 1
+                wasted_a += a - half
+                wasted_b += b
+            else:
+                wasted_a += a
+                wasted_b += b - half
+            shares[d] = a / (a + b)
+            mean += shares[d]
+        mean /= k
+        above = 0
+        for d in range(k):
+            if shares[d] > mean:
+                above += 1
+        srt = np.sort(shares)
+        if k % 2 == 1:
+            med = srt[k // 2]
+        else:
+            med = 0.5 * (srt[k // 2 - 1] + srt[k // 2])
+        out_seats[t, e] = seats
+        out_eg[t, e] = (wasted_b - wasted_a) / total
+        out_mm[t, e] = med - mean
+        out_pb[t, e] = above / k - 0.5
+
+
+@njit(cache=True)
+def run_chain(
+    indptr: np.ndarray,  # type: ignore[type-arg]
+    indices: np.ndarray,  # type: ignore[type-arg]
+    pop: np.ndarray,  # type: ignore[type-arg]
+    region: np.ndarray,  # type: ignore[type-arg]
+    surcharge: float,
+    assign: np.ndarray,  # type: ignore[type-arg]
+    k: int,
+    ideal: float,
+    epsilon: float,
+    votes_a: np.ndarray,  # type: ignore[type-arg]
+    votes_b: np.ndarray,  # type: ignore[type-arg]
+    n_states: int,
+    rng: np.random.Generator,
+    pair_mode: int,
+    cut_mode: int,
+    max_attempts: int,
+    out_cut: np.ndarray,  # type: ignore[type-arg]
+    out_dev: np.ndarray,  # type: ignore[type-arg]
+    out_seats: np.ndarray,  # type: ignore[type-arg]
+    out_eg: np.ndarray,  # type: ignore[type-arg]
+    out_mm: np.ndarray,  # type: ignore[type-arg]
+    out_pb: np.ndarray,  # type: ignore[type-arg]
+    out_tries: np.ndarray,  # type: ignore[type-arg]
+) -> int:
+    """Record ``n_states`` states, moving ``assign`` in place after each; returns a status."""
+    n = indptr.shape[0] - 1
+    n_el = votes_a.shape[0]
+    use_region = surcharge > 0.0
+    dpop = np.zeros(k)
+    dva = np.zeros((n_el, k))
+    dvb = np.zeros((n_el, k))
+    for u in range(n):
+        d = assign[u]
+        dpop[d] += pop[u]
+        for e in range(n_el):
+            dva[e, d] += votes_a[e, u]
+            dvb[e, d] += votes_b[e, u]
+    local = np.full(n, -1, dtype=np.int64)
+    nodes = np.empty(n, dtype=np.int64)
+    m_max = indices.shape[0] // 2 + 1
+    eu = np.empty(m_max, dtype=np.int64)
+    ev = np.empty(m_max, dtype=np.int64)
+    ecross = np.empty(m_max, dtype=np.bool_)
+    ew = np.empty(m_max)
+    uf = np.empty(n, dtype=np.int64)
+    tu = np.empty(n, dtype=np.int64)
+    tv = np.empty(n, dtype=np.int64)
+    tw = np.empty(n)
+    tc = np.empty(n, dtype=np.bool_)
+    tptr = np.zeros(n + 1, dtype=np.int64)
+    tadj = np.empty(2 * n, dtype=np.int64)
+    tslot = np.empty(2 * n, dtype=np.int64)
+    fill = np.empty(n, dtype=np.int64)
+    order = np.empty(n, dtype=np.int64)
+    par = np.empty(n, dtype=np.int64)
+    par_edge = np.empty(n, dtype=np.int64)
+    sub = np.empty(n)
+    in_sub = np.empty(n, dtype=np.bool_)
+    pair_count = np.zeros((k, k), dtype=np.int64)
+
+    for t in range(n_states):
+        # Scan every edge: cut edges and the adjacent district pairs of the current state.
+        pair_count[:, :] = 0
+        n_cut = 0
+        for u in range(n):
+            du = assign[u]
+            for s in range(indptr[u], indptr[u + 1]):
+                v = indices[s]
+                if v > u:
+                    dv = assign[v]
+                    if du != dv:
+                        n_cut += 1
+                        if du < dv:
+                            pair_count[du, dv] += 1
+                        else:
+                            pair_count[dv, du] += 1
+        _record(t, k, ideal, dpop, dva, dvb, n_cut, out_cut, out_dev, out_seats, out_eg, out_mm, out_pb)
+
+        # Choose the pair of districts to merge.
+        da = -1
+        db = -1
+        if pair_mode == 0:
+            n_pairs = 0
+            for i in range(k):
+                for j in range(i + 1, k):
+                    if pair_count[i, j] > 0:
+                        n_pairs += 1
+            r = rng.integers(0, n_pairs)
+            for i in range(k):
+                for j in range(i + 1, k):
+                    if pair_count[i, j] > 0:
+                        if r == 0 and da < 0:
+                            da = i
+                            db = j
+                        r -= 1
+        else:
+            r = rng.integers(0, n_cut)
+            for i in range(k):
+                for j in range(i + 1, k):
+                    c = pair_count[i, j]
+                    if c > 0 and da < 0:
+                        if r < c:
+                            da = i
+                            db = j
+                        r -= c
+
+        # The merged region, with local indices, and its internal edges.
+        m = 0
+        tot = 0.0
+        for u in range(n):
+            if assign[u] == da or assign[u] == db:
+                local[u] = m
+                nodes[m] = u
+                tot += pop[u]
+                m += 1
+        n_e = 0
+        for li in range(m):
+            u = nodes[li]
+            for s in range(indptr[u], indptr[u + 1]):
+                lj = local[indices[s]]
+                if lj > li:
+                    eu[n_e] = li
+                    ev[n_e] = lj
+                    ecross[n_e] = use_region and region[u] != region[indices[s]]
+                    n_e += 1
+
+        tol = epsilon * ideal
+        chosen = -1
+        tries = 0
+        while chosen < 0 and tries < max_attempts:
+            tries += 1
+            for i in range(n_e):
+                ew[i] = rng.random()
+                if ecross[i]:
+                    ew[i] += surcharge
+            idx = np.argsort(ew[:n_e])
+            for i in range(m):
+                uf[i] = i
+            n_t = 0
+            for q in range(n_e):
+                i = idx[q]
+                ra = _find(uf, eu[i])
+                rb = _find(uf, ev[i])
+                if ra != rb:
+                    uf[ra] = rb
+                    tu[n_t] = eu[i]
+                    tv[n_t] = ev[i]
+                    tw[n_t] = ew[i]
+                    tc[n_t] = ecross[i]
+                    n_t += 1
+                    if n_t == m - 1:
+                        break
+            if n_t != m - 1:
+                for li in range(m):
+                    local[nodes[li]] = -1
+                return STATUS_DISCONNECTED
+            # Tree adjacency (CSR) and a BFS from node 0.
+            for i in range(m + 1):
+                tptr[i] = 0
+            for i in range(n_t):
+                tptr[tu[i] + 1] += 1
+                tptr[tv[i] + 1] += 1
+            for i in range(m):
+                tptr[i + 1] += tptr[i]
+                fill[i] = tptr[i]
+            for i in range(n_t):
+                a = tu[i]
+                b = tv[i]
+                tadj[fill[a]] = b
+                tslot[fill[a]] = i
+                fill[a] += 1
+                tadj[fill[b]] = a
+                tslot[fill[b]] = i
+                fill[b] += 1
+            order[0] = 0
+            par[0] = -1
+            par_edge[0] = -1
+            head = 0
+            tail = 1
+            while head < tail:
+                x = order[head]
+                head += 1
+                for s in range(tptr[x], tptr[x + 1]):
+                    y = tadj[s]
+                    if y != par[x]:
+                        par[y] = x
+                        par_edge[y] = tslot[s]
+                        order[tail] = y
+                        tail += 1
+            for i in range(m):
+                sub[i] = pop[nodes[i]]
+            for q in range(m - 1, 0, -1):
+                x = order[q]
+                sub[par[x]] += sub[x]
+            # Balanced cuts: both sides within epsilon of the ideal population.
+            best = -1
+            best_w = -1.0
+            best_cross = -1
+            best_cross_w = -1.0
+            n_ok = 0
+            for q in range(1, m):
+                x = order[q]
+                if abs(sub[x] - ideal) <= tol and abs(tot - sub[x] - ideal) <= tol:
+                    n_ok += 1
+                    if cut_mode == 0:
+                        w = tw[par_edge[x]]
+                        if w > best_w:
+                            best_w = w
+                            best = x
+                        if use_region and tc[par_edge[x]] and w > best_cross_w:
+                            best_cross_w = w
+                            best_cross = x
+                    elif rng.integers(0, n_ok) == 0:
+                        best = x
+            if best_cross >= 0:
+                best = best_cross
+            chosen = best
+        out_tries[t] = tries
+        if chosen < 0:
+            for li in range(m):
+                local[nodes[li]] = -1
+            return STATUS_NO_CUT
+        # Apply: the subtree below the cut becomes district da, the rest db.
+        dpop[da] = 0.0
+        dpop[db] = 0.0
+        for e in range(n_el):
+            dva[e, da] = 0.0
+            dva[e, db] = 0.0
+            dvb[e, da] = 0.0
+            dvb[e, db] = 0.0
+        for q in range(m):
+            x = order[q]
+            if q == 0:
+                in_sub[x] = False
+            else:
+                in_sub[x] = x == chosen or in_sub[par[x]]
+        for li in range(m):
+            u = nodes[li]
+            d = da if in_sub[li] else db
+            assign[u] = d
+            dpop[d] += pop[u]
+            for e in range(n_el):
+                dva[e, d] += votes_a[e, u]
+                dvb[e, d] += votes_b[e, u]
+            local[u] = -1
+    return STATUS_OK

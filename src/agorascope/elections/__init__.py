@@ -1,0 +1,1 @@
+"""Elections: poll aggregation and correlated Electoral College simulation."""

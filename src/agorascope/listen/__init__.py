@@ -1,0 +1,1 @@
+"""Listening analytics: volume, breakdowns, spikes, cascades, trends, coordination."""

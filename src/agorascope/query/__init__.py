@@ -1,0 +1,1 @@
+"""Boolean query language: parser, AST, compilers (full-text index, Ibis)."""

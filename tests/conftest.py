@@ -1,0 +1,27 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # workers use this interpreter
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A fresh store path inside the test's temporary folder."""
+    return tmp_path / "store.duckdb"
+
+
+@pytest.fixture(scope="session")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One local Spark session for the whole run (it takes 10-15 s to start)."""
+    from agorascope.store.spark import local_session
+
+    session = local_session(warehouse=tmp_path_factory.mktemp("spark-warehouse"))
+    yield session
+    session.stop()
