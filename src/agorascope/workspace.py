@@ -58,8 +58,13 @@ class Workspace:
                 listener(table)
 
         return import_paths(
-            self.store, paths, format=format, mapping=mapping, settings=self.settings,
-            progress=progress, on_commit=notify if self.on_commit else None,
+            self.store,
+            paths,
+            format=format,
+            mapping=mapping,
+            settings=self.settings,
+            progress=progress,
+            on_commit=notify if self.on_commit else None,
         )
 
     def posts(self) -> ibis.Table:
@@ -81,8 +86,9 @@ class Workspace:
         self.close()
 
 
-def open(path: str | Path | None = None, settings: Settings | None = None,
-         read_only: bool = False) -> Workspace:
+def open(
+    path: str | Path | None = None, settings: Settings | None = None, read_only: bool = False
+) -> Workspace:
     """Open (or create) the workspace whose store is ``path``.
 
     Args:

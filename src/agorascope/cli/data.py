@@ -21,7 +21,7 @@ def _parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str
     if mapping_file is not None:
         text = mapping_file.read_text(encoding="utf-8")
         try:
-            loaded = (tomllib.loads(text) if mapping_file.suffix == ".toml" else json.loads(text))
+            loaded = tomllib.loads(text) if mapping_file.suffix == ".toml" else json.loads(text)
         except (ValueError, tomllib.TOMLDecodeError) as e:
             raise InvalidInputError(f"{mapping_file}: not a valid mapping file: {e}") from e
         if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
@@ -69,8 +69,9 @@ def import_command(
                 raise InvalidInputError(f"{p}: no such file or folder")
         with Workspace(settings) as ws:
             _attach_index(ws)
-            summary = ws.import_files(paths, format=format, mapping=mapping,
-                                      progress=progress and not as_json)
+            summary = ws.import_files(
+                paths, format=format, mapping=mapping, progress=progress and not as_json
+            )
     if as_json:
         print_json(summary.to_dict())
         return
@@ -78,8 +79,14 @@ def import_command(
     for col in ("file", "format", "read", "imported", "duplicates", "rejected"):
         table.add_column(col, justify="left" if col in ("file", "format") else "right")
     for f in summary.files:
-        table.add_row(Path(f.path).name, f.format, f"{f.read:,}", f"{f.imported:,}",
-                      f"{f.duplicates:,}", f"{f.rejected:,}")
+        table.add_row(
+            Path(f.path).name,
+            f.format,
+            f"{f.read:,}",
+            f"{f.imported:,}",
+            f"{f.duplicates:,}",
+            f"{f.rejected:,}",
+        )
     console.print(table)
     for f in summary.files:
         if f.rejects_path:

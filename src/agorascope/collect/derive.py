@@ -23,8 +23,19 @@ import duckdb
 __all__ = ["MACROS", "TRACKING_PARAMETERS", "install_macros"]
 
 TRACKING_PARAMETERS = (
-    "utm_[^=]*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
-    "_hsenc", "_hsmi", "yclid", "ref_src", "si",
+    "utm_[^=]*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "_hsenc",
+    "_hsmi",
+    "yclid",
+    "ref_src",
+    "si",
 )
 
 _TRACKING_RE = "^(" + "|".join(TRACKING_PARAMETERS) + ")(=|$)"
@@ -50,9 +61,11 @@ MACROS = (
              || regexp_extract(u, '(#.*)$', 1)
         ELSE u END)""",
     f"""CREATE OR REPLACE TEMP MACRO ag_hashtags(t) AS (
-        list_transform(regexp_extract_all(coalesce(t, ''), '{_HASHTAG_RE}', 1), lambda x: lower(x)))""",
+        list_transform(regexp_extract_all(coalesce(t, ''), '{_HASHTAG_RE}', 1),
+                       lambda x: lower(x)))""",
     f"""CREATE OR REPLACE TEMP MACRO ag_mentions(t) AS (
-        list_transform(regexp_extract_all(coalesce(t, ''), '{_MENTION_RE}', 1), lambda x: lower(x)))""",
+        list_transform(regexp_extract_all(coalesce(t, ''), '{_MENTION_RE}', 1),
+                       lambda x: lower(x)))""",
     f"""CREATE OR REPLACE TEMP MACRO ag_urls(t) AS (
         list_transform(regexp_extract_all(coalesce(t, ''), '{_URL_RE}'),
                        lambda x: ag_norm_url(rtrim(x, '.,;:!?)]'))))""",

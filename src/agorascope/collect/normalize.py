@@ -26,9 +26,17 @@ __all__ = ["Normalized", "Warnings", "normalize"]
 _PLATFORM = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
 _MAX_ID = 256
 _RELATION_ALIASES = {
-    "retweet": "repost", "retweeted": "repost", "rt": "repost", "share": "repost",
-    "reblog": "repost", "quoted": "quote", "qt": "quote", "replied_to": "reply",
-    "comment": "reply", "post": "original", "tweet": "original",
+    "retweet": "repost",
+    "retweeted": "repost",
+    "rt": "repost",
+    "share": "repost",
+    "reblog": "repost",
+    "quoted": "quote",
+    "qt": "quote",
+    "replied_to": "reply",
+    "comment": "reply",
+    "post": "original",
+    "tweet": "original",
 }
 _COUNTS = ("likes", "reposts", "replies", "views")
 _LISTS = ("hashtags", "mentions", "urls")

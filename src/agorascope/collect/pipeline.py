@@ -23,14 +23,16 @@ from typing import Any
 
 import pyarrow as pa
 
-from agorascope.collect.canonical import FieldError
+from agorascope.collect.canonical import CANONICAL_FIELDS, FieldError
+from agorascope.collect.columnar import STAGE_AUTHORS, STAGE_POSTS, stage_batch
 from agorascope.collect.derive import install_macros
 from agorascope.collect.language import detect_language
 from agorascope.collect.normalize import Normalized, Warnings, normalize
-from agorascope.collect.readers import Record, Reject, open_source
+from agorascope.collect.presets import open_source
+from agorascope.collect.readers import Reject
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.config import Settings
-from agorascope.store.schema import AUTHORS_SCHEMA, POSTS_SCHEMA
+from agorascope.store.schema import AUTHORS_SCHEMA
 from agorascope.store.store import Store, utcnow
 
 __all__ = ["FileSummary", "ImportSummary", "import_paths"]
@@ -38,12 +40,6 @@ __all__ = ["FileSummary", "ImportSummary", "import_paths"]
 OnCommit = Callable[[pa.Table], None]
 """Called after each committed batch with the new posts (post_view layout)."""
 
-_STAGE_POSTS = pa.schema(
-    [f for f in POSTS_SCHEMA if f.name not in ("source", "collected_at", "ingest_seq")]
-    + [pa.field("_line", pa.int64())]
-)
-_STAGE_AUTHORS = pa.schema([*AUTHORS_SCHEMA, pa.field("_line", pa.int64())])
-_POST_STAGE_NAMES = [f.name for f in _STAGE_POSTS if f.name != "_line"]
 _AUTHOR_NAMES = [f.name for f in AUTHORS_SCHEMA]
 _AUTHOR_UPDATABLE = [n for n in _AUTHOR_NAMES if n not in ("platform", "id", "observed_at")]
 
@@ -135,22 +131,26 @@ def _import_one(
     warnings = Warnings()
     batch: list[tuple[int, Normalized]] = []
     bar = _ProgressBar(path.name, source) if progress else None
+    commit = _Committer(store, summary, rejects, import_id, settings, on_commit)
     try:
-        for item in _with_progress(source, bar):
-            summary.read += 1
-            if isinstance(item, Reject):
-                rejects.write(item.path, item.line, item.field, item.reason, item.raw)
-                continue
-            try:
-                batch.append((item.line, normalize(item.fields, warnings)))
-            except FieldError as e:
-                rejects.write(item.path, item.line, e.field, e.reason, _raw(item))
-                continue
-            if len(batch) >= settings.batch_size:
-                _commit(store, batch, summary, rejects, import_id, settings, on_commit)
-                batch = []
-        if batch:
-            _commit(store, batch, summary, rejects, import_id, settings, on_commit)
+        if source.format == "native" and source.container == "parquet":
+            _read_parquet(source, summary, warnings, rejects, commit, settings, bar)
+        else:
+            for item in _with_progress(source, bar):
+                summary.read += 1
+                if isinstance(item, Reject):
+                    rejects.write(item.path, item.line, item.field, item.reason, item.raw)
+                    continue
+                try:
+                    batch.append((item.line, normalize(item.fields, warnings)))
+                except FieldError as e:
+                    rejects.write(item.path, item.line, e.field, e.reason, _raw(item.fields))
+                    continue
+                if len(batch) >= settings.batch_size:
+                    commit.rows(batch)
+                    batch = []
+            if batch:
+                commit.rows(batch)
         summary.rejected = rejects.count
         _finish_import(store, import_id, summary, "done")
     except BaseException:
@@ -168,8 +168,8 @@ def _import_one(
     return summary
 
 
-def _raw(item: Record) -> str:
-    text = repr(item.fields)
+def _raw(fields: Mapping[str, Any]) -> str:
+    text = repr(dict(fields))
     return text if len(text) <= 1024 else text[:1021] + "..."
 
 
@@ -204,60 +204,134 @@ def _finish_import(store: Store, import_id: int, s: FileSummary, status: str) ->
     )
 
 
-def _detect_missing_languages(rows: Iterable[dict[str, Any]]) -> None:
-    for post in rows:
-        if post["lang"] is None and post["text"]:
-            post["lang"] = detect_language(post["text"])
-
-
-def _commit(
-    store: Store,
-    batch: list[tuple[int, Normalized]],
+def _read_parquet(
+    source: Any,
     summary: FileSummary,
+    warnings: Warnings,
     rejects: RejectsWriter,
-    import_id: int,
+    commit: _Committer,
     settings: Settings,
-    on_commit: OnCommit | None,
+    bar: _ProgressBar | None,
 ) -> None:
-    posts = [{**n.post, "_line": line} for line, n in batch]
-    if settings.detect_language:
-        _detect_missing_languages(posts)
-    authors = [{**n.author, "_line": line} for line, n in batch if n.author is not None]
-    labels = [(n.post["platform"], n.post["root_id"] or n.post["id"], n.cascade_label)
-              for _, n in batch if n.cascade_label is not None]
-    stage_posts = pa.Table.from_pylist(posts, schema=_STAGE_POSTS)
-    stage_authors = pa.Table.from_pylist(authors, schema=_STAGE_AUTHORS)
-    source_name = Path(summary.path).name
-    con = store.con
-    con.register("stage_posts", stage_posts)
-    con.register("stage_authors", stage_authors)
-    try:
-        with store.transaction():
-            seq = con.execute("SELECT nextval('ingest_seq')").fetchall()[0][0]
-            _upsert_authors(store)
-            inserted = _insert_posts(store, seq, source_name)
-            if labels:
-                con.executemany(
-                    "INSERT OR IGNORE INTO cascades VALUES (?, ?, ?, ?)",
-                    [(*lab, source_name) for lab in labels],
+    """Native Parquet: stage clean batches column-wise, fall back to rows for the others."""
+    import pyarrow.parquet as pq
+
+    line = 1
+    pf = pq.ParquetFile(source.path)
+    for record_batch in pf.iter_batches(batch_size=settings.batch_size):
+        summary.read += record_batch.num_rows
+        staged = stage_batch(record_batch, line)
+        if staged is not None:
+            commit.staged(*staged, [], record_batch.num_rows)
+        else:
+            rows: list[tuple[int, Normalized]] = []
+            for offset, raw in enumerate(record_batch.to_pylist()):
+                fields = {k: v for k, v in raw.items() if k in CANONICAL_FIELDS}
+                try:
+                    rows.append((line + offset, normalize(fields, warnings)))
+                except FieldError as e:
+                    rejects.write(str(source.path), line + offset, e.field, e.reason, _raw(raw))
+            if rows:
+                commit.rows(rows)
+        line += record_batch.num_rows
+        if bar is not None:
+            bar.set_rows(summary.read, fraction=line / max(pf.metadata.num_rows, 1))
+
+
+class _Committer:
+    """Commits batches of one import: authors, posts, labels and counters in one transaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        summary: FileSummary,
+        rejects: RejectsWriter,
+        import_id: int,
+        settings: Settings,
+        on_commit: OnCommit | None,
+    ):
+        self.store = store
+        self.summary = summary
+        self.rejects = rejects
+        self.import_id = import_id
+        self.settings = settings
+        self.on_commit = on_commit
+
+    def rows(self, batch: list[tuple[int, Normalized]]) -> None:
+        """Commit normalised rows."""
+        posts = [{**n.post, "_line": line} for line, n in batch]
+        authors = [{**n.author, "_line": line} for line, n in batch if n.author is not None]
+        labels = [
+            (n.post["platform"], n.post["root_id"] or n.post["id"], n.cascade_label)
+            for _, n in batch
+            if n.cascade_label is not None
+        ]
+        self.staged(
+            pa.Table.from_pylist(posts, schema=STAGE_POSTS),
+            pa.Table.from_pylist(authors, schema=STAGE_AUTHORS),
+            labels,
+            len(batch),
+        )
+
+    def staged(
+        self, posts: pa.Table, authors: pa.Table, labels: list[tuple[str, str, str]], n: int
+    ) -> None:
+        """Commit staged tables (``n`` records)."""
+        if self.settings.detect_language:
+            posts = _detect_missing_languages(posts)
+        summary, con = self.summary, self.store.con
+        source_name = Path(summary.path).name
+        con.register("stage_posts", posts)
+        con.register("stage_authors", authors)
+        try:
+            with self.store.transaction():
+                seq = con.execute("SELECT nextval('ingest_seq')").fetchall()[0][0]
+                _upsert_authors(self.store)
+                inserted = _insert_posts(self.store, seq, source_name)
+                if labels:
+                    con.executemany(
+                        "INSERT OR IGNORE INTO cascades VALUES (?, ?, ?, ?)",
+                        [(*lab, source_name) for lab in labels],
+                    )
+                summary.imported += inserted
+                summary.duplicates += n - inserted
+                summary.batches += 1
+                con.execute(
+                    "UPDATE imports SET rows_read = ?, imported = ?, duplicates = ?, "
+                    "rejected = ?, batches = ? WHERE id = ?",
+                    [
+                        summary.read,
+                        summary.imported,
+                        summary.duplicates,
+                        self.rejects.count,
+                        summary.batches,
+                        self.import_id,
+                    ],
                 )
-            summary.imported += inserted
-            summary.duplicates += len(batch) - inserted
-            summary.batches += 1
-            con.execute(
-                "UPDATE imports SET rows_read = ?, imported = ?, duplicates = ?, rejected = ?, "
-                "batches = ? WHERE id = ?",
-                [summary.read, summary.imported, summary.duplicates, rejects.count,
-                 summary.batches, import_id],
-            )
-    finally:
-        con.unregister("stage_posts")
-        con.unregister("stage_authors")
-    if os.environ.get("AGORASCOPE_TRACE_BATCHES"):
-        sys.stderr.write(f"committed batch {summary.batches} ({summary.imported} posts)\n")
-        sys.stderr.flush()
-    if on_commit is not None and inserted:
-        on_commit(store.arrow("SELECT * FROM post_view WHERE ingest_seq = ?", [seq]))
+        finally:
+            con.unregister("stage_posts")
+            con.unregister("stage_authors")
+        if os.environ.get("AGORASCOPE_TRACE_BATCHES"):
+            sys.stderr.write(f"committed batch {summary.batches} ({summary.imported} posts)\n")
+            sys.stderr.flush()
+        if self.on_commit is not None and inserted:
+            self.on_commit(self.store.arrow("SELECT * FROM post_view WHERE ingest_seq = ?", [seq]))
+
+
+def _detect_missing_languages(posts: pa.Table) -> pa.Table:
+    """Fill ``lang`` where it is missing and there is text to identify."""
+    import pyarrow.compute as pc
+
+    need = pc.and_(pc.is_null(posts["lang"]), pc.is_valid(posts["text"]))
+    if not pc.any(need).as_py():
+        return posts
+    langs = posts["lang"].to_pylist()
+    texts = posts["text"].to_pylist()
+    for i, flag in enumerate(need.to_pylist()):
+        if flag:
+            langs[i] = detect_language(texts[i])
+    idx = posts.schema.get_field_index("lang")
+    return posts.set_column(idx, "lang", pa.array(langs, pa.string()))
 
 
 def _upsert_authors(store: Store) -> None:
@@ -310,13 +384,21 @@ class _ProgressBar:
 
         self.source = source
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
-            TextColumn("{task.fields[rows]:,} rows"), TimeRemainingColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[rows]:,} rows"),
+            TimeRemainingColumn(),
             transient=False,
         )
         self.task = self.progress.add_task(name, total=source.total_bytes or None, rows=0)
         self.progress.start()
         self.rows = 0
+
+    def set_rows(self, rows: int, fraction: float) -> None:
+        self.rows = rows
+        total = self.source.total_bytes or 1
+        self.progress.update(self.task, completed=int(total * fraction), rows=rows)
 
     def advance(self) -> None:
         self.rows += 1
@@ -324,7 +406,8 @@ class _ProgressBar:
             self.progress.update(self.task, completed=self.source.bytes_read, rows=self.rows)
 
     def close(self) -> None:
-        self.progress.update(self.task, completed=self.source.bytes_read, rows=self.rows)
+        done = self.source.bytes_read or self.source.total_bytes
+        self.progress.update(self.task, completed=done, rows=self.rows)
         self.progress.stop()
 
 

@@ -131,7 +131,7 @@ def parse_count(value: Any, field: str) -> int | None:
         n = int(value)
     elif isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
-        if re.fullmatch(r"\d+(\.0+)?", text):
+        if re.fullmatch(r"-?\d+(\.0+)?", text):
             n = int(text.split(".")[0])
         else:
             shown = value if len(value) <= 40 else value[:37] + "..."
@@ -190,14 +190,40 @@ def _fold(name: str) -> str:
 
 # Common names that the ISO tables spell otherwise.
 _COUNTRY_ALIASES = {
-    "usa": "US", "u s a": "US", "u s": "US", "united states of america": "US", "america": "US",
-    "uk": "GB", "u k": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "turkey": "TR", "russia": "RU",
-    "south korea": "KR", "korea": "KR", "north korea": "KP", "iran": "IR", "vietnam": "VN",
-    "syria": "SY", "venezuela": "VE", "bolivia": "BO", "tanzania": "TZ", "moldova": "MD",
-    "laos": "LA", "czech republic": "CZ", "ivory coast": "CI", "taiwan": "TW",
-    "palestine": "PS", "macedonia": "MK", "holland": "NL", "the netherlands": "NL",
-    "uae": "AE", "kosovo": "XK",
+    "usa": "US",
+    "u s a": "US",
+    "u s": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u k": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "turkey": "TR",
+    "russia": "RU",
+    "south korea": "KR",
+    "korea": "KR",
+    "north korea": "KP",
+    "iran": "IR",
+    "vietnam": "VN",
+    "syria": "SY",
+    "venezuela": "VE",
+    "bolivia": "BO",
+    "tanzania": "TZ",
+    "moldova": "MD",
+    "laos": "LA",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+    "taiwan": "TW",
+    "palestine": "PS",
+    "macedonia": "MK",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "uae": "AE",
+    "kosovo": "XK",
 }
 
 
@@ -230,11 +256,28 @@ def parse_country(value: Any) -> str | None:
 
 
 # Names the ISO 639 table spells otherwise or that exports use.
-_LANG_ALIASES = {"farsi": "fa", "persian": "fa", "greek": "el", "chinese": "zh",
-                 "mandarin": "zh", "filipino": "tl", "tagalog": "tl", "malay": "ms",
-                 "norwegian": "no", "slovenian": "sl", "swahili": "sw", "nepali": "ne",
-                 "pashto": "ps", "punjabi": "pa", "uzbek": "uz", "azerbaijani": "az",
-                 "kurdish": "ku", "albanian": "sq", "estonian": "et", "latvian": "lv"}
+_LANG_ALIASES = {
+    "farsi": "fa",
+    "persian": "fa",
+    "greek": "el",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "filipino": "tl",
+    "tagalog": "tl",
+    "malay": "ms",
+    "norwegian": "no",
+    "slovenian": "sl",
+    "swahili": "sw",
+    "nepali": "ne",
+    "pashto": "ps",
+    "punjabi": "pa",
+    "uzbek": "uz",
+    "azerbaijani": "az",
+    "kurdish": "ku",
+    "albanian": "sq",
+    "estonian": "et",
+    "latvian": "lv",
+}
 
 
 @cache

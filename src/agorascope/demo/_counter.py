@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Keys", "hash_u64", "normal", "uniform"]
+__all__ = ["Keys", "hash_u64", "normal", "scramble", "uniform"]
 
 _MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -45,9 +45,16 @@ class Keys:
         return key
 
 
-def hash_u64(key: int, index: NDArray[np.integer]) -> U64:
-    """splitmix64 of ``index`` under ``key``: uniform 64-bit words, one per index."""
-    x = index.astype(np.uint64) * np.uint64(_GOLDEN) + np.uint64(key)  # wraps, as intended
+Key = int | U64
+
+
+def _key(key: Key) -> np.uint64 | U64:
+    return np.uint64(key) if isinstance(key, int) else key
+
+
+def hash_u64(key: Key, index: NDArray[np.integer]) -> U64:
+    """splitmix64 of ``index`` under ``key`` (one key, or one per index): 64 random bits each."""
+    x = index.astype(np.uint64) * np.uint64(_GOLDEN) + _key(key)  # wraps, as intended
     x ^= x >> np.uint64(30)
     x *= np.uint64(_M1)
     x ^= x >> np.uint64(27)
@@ -56,14 +63,30 @@ def hash_u64(key: int, index: NDArray[np.integer]) -> U64:
     return x
 
 
-def uniform(key: int, index: NDArray[np.integer]) -> F64:
+def uniform(key: Key, index: NDArray[np.integer]) -> F64:
     """Uniform floats in ``[0, 1)`` (53 random bits), one per index."""
     return (hash_u64(key, index) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
 
 
-def normal(key: int, index: NDArray[np.integer]) -> F64:
+def normal(key: Key, index: NDArray[np.integer]) -> F64:
     """Standard normal draws by the inverse CDF, one per index."""
     from scipy.special import ndtri
 
     u = uniform(key, index)
     return np.asarray(ndtri(np.clip(u, 1e-12, 1 - 1e-12)), dtype=np.float64)
+
+
+def scramble(x: NDArray[np.integer], bits: int, key: int) -> NDArray[np.int64]:
+    """A keyed bijection of ``[0, 2**bits)`` (``bits`` <= 62): distinct in, distinct out.
+
+    Used for ids that look random but can never collide.
+    """
+    mask = np.uint64((1 << bits) - 1)
+    half = np.uint64(bits // 2)
+    y = (x.astype(np.uint64) + np.uint64(key & ((1 << bits) - 1))) & mask
+    y ^= y >> half
+    y = (y * np.uint64(_M1 | 1)) & mask
+    y ^= y >> half
+    y = (y * np.uint64(_M2 | 1)) & mask
+    y ^= y >> half
+    return y.astype(np.int64)

@@ -35,7 +35,7 @@ Stories (share of all posts):
 
 Authors belong to one community (pool) on one platform. Followers are log-normal (median and
 spread per pool, so a few general accounts have millions); how often an author posts is
-heavy-tailed too (the top 1 % of a pool write about 10 % of its posts), with on average 2 to 4
+heavy-tailed too (the top 1 % of a pool write about 7 % of its posts), with on average 2 to 4
 posts per author, close to the rates seen in topic collections. Post country is the author's
 country; the language is the country's language (English for 15 % of authors elsewhere), and a
 repost is in the language of the post it reposts.

@@ -81,10 +81,7 @@ def _record(
             if shares[d] > mean:
                 above += 1
         srt = np.sort(shares)
-        if k % 2 == 1:
-            med = srt[k // 2]
-        else:
-            med = 0.5 * (srt[k // 2 - 1] + srt[k // 2])
+        med = srt[k // 2] if k % 2 == 1 else 0.5 * (srt[k // 2 - 1] + srt[k // 2])
         out_seats[t, e] = seats
         out_eg[t, e] = (wasted_b - wasted_a) / total
         out_mm[t, e] = med - mean
@@ -169,7 +166,9 @@ def run_chain(
                             pair_count[du, dv] += 1
                         else:
                             pair_count[dv, du] += 1
-        _record(t, k, ideal, dpop, dva, dvb, n_cut, out_cut, out_dev, out_seats, out_eg, out_mm, out_pb)
+        _record(
+            t, k, ideal, dpop, dva, dvb, n_cut, out_cut, out_dev, out_seats, out_eg, out_mm, out_pb
+        )
 
         # Choose the pair of districts to merge.
         da = -1

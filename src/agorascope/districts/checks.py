@@ -95,13 +95,17 @@ def components(graph: DistrictGraph) -> npt.NDArray[np.int32]:
     sizes = np.bincount(labels)
     rank = np.empty_like(sizes)
     rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
-    return rank[labels].astype(np.int32)
+    out: npt.NDArray[np.int32] = rank[labels].astype(np.int32)
+    return out
 
 
 def _missing_mask(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if values.dtype.kind == "f":
-        return ~np.isfinite(values)
-    return np.array([v is None or (isinstance(v, float) and v != v) or v == "" for v in values])
+        out: npt.NDArray[np.bool_] = ~np.isfinite(values)
+        return out
+    return np.array(
+        [v is None or (isinstance(v, float) and v != v) or v == "" for v in values], dtype=bool
+    )
 
 
 def check_graph(graph: DistrictGraph, columns: Sequence[str] = ()) -> GraphReport:

@@ -7,11 +7,12 @@ the same ensemble whatever ``n_jobs`` and chunk size are.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,7 +25,12 @@ from agorascope.districts.diagnostics import effective_sample_size, split_rhat
 from agorascope.districts.graph import DistrictGraph
 from agorascope.districts.partisan import Election
 from agorascope.districts.plan import Plan, district_components
-from agorascope.errors import ComputationError, InvalidInputError
+from agorascope.errors import (
+    ComputationError,
+    ImportFormatError,
+    InvalidInputError,
+    NotFoundError,
+)
 
 __all__ = ["Ensemble", "EnsembleSettings", "run_ensemble", "stat_columns"]
 
@@ -105,10 +111,41 @@ class Ensemble:
     attempts: list[float] = field(default_factory=list)
 
     def to_parquet(self, path: str | Path) -> Path:
-        """Write the per-state statistics to Parquet."""
+        """Write the per-state statistics to Parquet (settings kept in the file metadata)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         path = Path(path)
-        self.stats.to_parquet(path, index=False)
+        table = pa.Table.from_pandas(self.stats, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[b"agorascope.ensemble"] = json.dumps(
+            {"settings": asdict(self.settings), "elections": self.elections}
+        ).encode()
+        pq.write_table(table.replace_schema_metadata(meta), path)
         return path
+
+    @classmethod
+    def from_parquet(cls, path: str | Path) -> Ensemble:
+        """Read statistics written by :meth:`to_parquet`.
+
+        Raises:
+            NotFoundError: the file does not exist.
+            ImportFormatError: it was not written by :meth:`to_parquet`.
+        """
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        if not path.exists():
+            raise NotFoundError(f"no such ensemble file: {path}")
+        try:
+            table = pq.read_table(path)
+        except Exception as e:  # pyarrow raises several unrelated types
+            raise ImportFormatError(f"{path}: not a Parquet file ({e})") from e
+        raw = (table.schema.metadata or {}).get(b"agorascope.ensemble")
+        if raw is None:
+            raise ImportFormatError(f"{path}: no ensemble metadata (not written by agorascope)")
+        meta = json.loads(raw)
+        return cls(table.to_pandas(), EnsembleSettings(**meta["settings"]), meta["elections"])
 
     def values(self, column: str) -> npt.NDArray[np.float64]:
         """All kept values of a statistic, every chain merged."""
@@ -174,10 +211,30 @@ def _advance(
     tries = np.zeros(n_states, dtype=np.int64)
     assign = assign.copy()
     status = kernel.run_chain(
-        st.indptr, st.indices, st.pop, st.region, st.surcharge, assign, st.k, st.ideal,
-        st.epsilon, st.votes_a, st.votes_b, n_states, rng, st.pair_mode, st.cut_mode,
-        st.max_attempts, cut, dev, seats, eg, mm, pb, tries,
-    )  # fmt: skip
+        st.indptr,
+        st.indices,
+        st.pop,
+        st.region,
+        st.surcharge,
+        assign,
+        st.k,
+        st.ideal,
+        st.epsilon,
+        st.votes_a,
+        st.votes_b,
+        n_states,
+        rng,
+        st.pair_mode,
+        st.cut_mode,
+        st.max_attempts,
+        cut,
+        dev,
+        seats,
+        eg,
+        mm,
+        pb,
+        tries,
+    )
     cols = [cut.astype(np.float64), dev]
     for e in range(n_el):
         cols += [seats[:, e].astype(np.float64), eg[:, e], mm[:, e], pb[:, e]]
@@ -194,7 +251,9 @@ def _static(
     pop = graph.numeric(population)
     n = graph.n_nodes
     if settings.county is not None:
-        _, region = np.unique(np.array([str(v) for v in graph.column(settings.county)]), return_inverse=True)
+        _, region = np.unique(
+            np.array([str(v) for v in graph.column(settings.county)]), return_inverse=True
+        )
         region = region.astype(np.int64)
         surcharge = float(settings.county_surcharge)
     else:
@@ -206,11 +265,20 @@ def _static(
         va[e] = graph.numeric(el.votes_a)
         vb[e] = graph.numeric(el.votes_b)
     return _Static(
-        graph.indptr.astype(np.int64), graph.indices.astype(np.int64), pop, region, surcharge,
-        plan.k, float(pop.sum() / plan.k), settings.tolerance, va, vb,
+        graph.indptr.astype(np.int64),
+        graph.indices.astype(np.int64),
+        pop,
+        region,
+        surcharge,
+        plan.k,
+        float(pop.sum() / plan.k),
+        settings.tolerance,
+        va,
+        vb,
         0 if settings.pair_selection == "district_pairs" else 1,
-        0 if settings.cut_choice == "max_weight" else 1, settings.max_attempts,
-    )  # fmt: skip
+        0 if settings.cut_choice == "max_weight" else 1,
+        settings.max_attempts,
+    )
 
 
 def _check_status(status: int, chain: int) -> None:
@@ -278,9 +346,11 @@ def run_ensemble(
     if n_jobs > 1 and settings.chains > 1:
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         pool = ProcessPoolExecutor(
-            max_workers=min(n_jobs, settings.chains), mp_context=ctx,
-            initializer=_init_worker, initargs=(static,),
-        )  # fmt: skip
+            max_workers=min(n_jobs, settings.chains),
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(static,),
+        )
     bar = _progress(progress, settings.chains * settings.steps)
     try:
         for size in sizes:

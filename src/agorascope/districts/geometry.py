@@ -128,9 +128,7 @@ def graph_from_file(
     return graph_from_geodataframe(gdf, adjacency, id_column)
 
 
-def geometric_compactness(
-    geometries: Sequence[Any] | Any, plan: Plan
-) -> dict[str, list[float]]:
+def geometric_compactness(geometries: Sequence[Any] | Any, plan: Plan) -> dict[str, list[float]]:
     """Polsby-Popper, Schwartzberg and Reock scores of each district from unit geometries.
 
     Districts are the union of their units. Reock is the district area over the area of its

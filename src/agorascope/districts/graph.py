@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from agorascope.errors import ImportFormatError, InvalidInputError, NotFoundError
 
-__all__ = ["DistrictGraph", "graph_from_networkx", "read_graph"]
+__all__ = ["DistrictGraph", "graph_from_networkx", "read_graph", "write_graph"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -298,7 +298,8 @@ def read_graph(path: str | Path) -> DistrictGraph:
                 dst.append(j)
                 sp.append(_perim(entry.get("shared_perim")))
     elif "links" in data or "edges" in data:
-        for entry in data.get("links", data.get("edges", [])):
+        links: list[dict[str, Any]] = data.get("links") or data.get("edges") or []
+        for entry in links:
             src.append(_lookup(index, entry.get("source"), path, "?"))
             dst.append(_lookup(index, entry.get("target"), path, "?"))
             sp.append(_perim(entry.get("shared_perim")))
@@ -348,3 +349,22 @@ def ids_to_indices(graph: DistrictGraph, ids: Iterable[Hashable]) -> IntArray:
         except KeyError:
             raise NotFoundError(f"unknown node id {nid!r}") from None
     return np.asarray(out, dtype=np.int64)
+
+
+def write_graph(graph: DistrictGraph, path: str | Path) -> Path:
+    """Write the graph as networkx adjacency JSON (gzipped when the name ends in ``.gz``)."""
+    path = Path(path)
+    data = nx.readwrite.json_graph.adjacency_data(graph.to_networkx())
+    text = json.dumps(data, default=_json_default)
+    if path.suffix == ".gz":
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

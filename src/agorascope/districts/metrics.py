@@ -173,11 +173,7 @@ def plan_metrics(
     }
     if population is not None:
         out["population"] = population_deviation(graph, plan, population)
-    if (
-        graph.shared_perim is not None
-        and "area" in graph.attrs
-        and "boundary_perim" in graph.attrs
-    ):
+    if graph.shared_perim is not None and "area" in graph.attrs and "boundary_perim" in graph.attrs:
         out["compactness"] = compactness_from_attributes(graph, plan)
     if county is not None:
         out["county_splits"] = county_splits(graph, plan, county)

@@ -69,7 +69,7 @@ class Election:
         """Votes of A and of B in each district."""
         a = np.bincount(plan.assignment, weights=graph.numeric(self.votes_a), minlength=plan.k)
         b = np.bincount(plan.assignment, weights=graph.numeric(self.votes_b), minlength=plan.k)
-        return a, b
+        return a.astype(np.float64), b.astype(np.float64)
 
     @classmethod
     def parse(cls, spec: str) -> Election:
@@ -87,7 +87,9 @@ class Election:
         return cls(name.strip() or parts[0], parts[0], parts[1], parts[0], parts[1])
 
 
-def _arrays(a: Sequence[float] | FloatArray, b: Sequence[float] | FloatArray) -> tuple[FloatArray, FloatArray]:
+def _arrays(
+    a: Sequence[float] | FloatArray, b: Sequence[float] | FloatArray
+) -> tuple[FloatArray, FloatArray]:
     va = np.asarray(a, dtype=np.float64)
     vb = np.asarray(b, dtype=np.float64)
     if va.shape != vb.shape or va.ndim != 1 or va.size == 0:

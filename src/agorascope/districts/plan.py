@@ -133,10 +133,14 @@ def plan_from_csv(
         for line, row in enumerate(reader, start=2):
             uid = (row.get(id_column) or "").strip()
             if uid not in index:
-                raise ImportFormatError(f"{path}, line {line}, field {id_column}: unknown unit {uid!r}")
+                raise ImportFormatError(
+                    f"{path}, line {line}, field {id_column}: unknown unit {uid!r}"
+                )
             i = index[uid]
             if values[i] is not None:
-                raise ImportFormatError(f"{path}, line {line}, field {id_column}: unit {uid!r} twice")
+                raise ImportFormatError(
+                    f"{path}, line {line}, field {id_column}: unit {uid!r} twice"
+                )
             dist = (row.get(district_column) or "").strip()
             if not dist:
                 raise ImportFormatError(f"{path}, line {line}, field {district_column}: empty")
@@ -147,9 +151,11 @@ def plan_from_csv(
     return plan_from_array(values, name=path.stem)
 
 
-def district_populations(plan: Plan, population: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def district_populations(
+    plan: Plan, population: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """Total population of each district."""
-    return np.bincount(plan.assignment, weights=population, minlength=plan.k)
+    return np.bincount(plan.assignment, weights=population, minlength=plan.k).astype(np.float64)
 
 
 def district_components(graph: DistrictGraph, plan: Plan) -> npt.NDArray[np.int64]:

@@ -28,7 +28,9 @@ def nearest_correlation(c: np.ndarray) -> np.ndarray:
     return out
 
 
-def economist_correlation(path: str | Path | None = None, *, clip_negative: bool = True) -> np.ndarray:
+def economist_correlation(
+    path: str | Path | None = None, *, clip_negative: bool = True
+) -> np.ndarray:
     """The Economist's 51 x 51 state correlation matrix, in :data:`STATES` order.
 
     The file has a header of postal codes (Kansas spelled "KA") and no row labels. As in The
@@ -40,7 +42,12 @@ def economist_correlation(path: str | Path | None = None, *, clip_negative: bool
         clip_negative: set negative correlations to 0.
     """
     if path is None:
-        ref = resources.files("agorascope") / "data" / "elections" / "state_correlation_matrix_economist.csv"
+        ref = (
+            resources.files("agorascope")
+            / "data"
+            / "elections"
+            / "state_correlation_matrix_economist.csv"
+        )
         text = ref.read_text(encoding="utf-8")
         name = "state_correlation_matrix_economist.csv"
     else:
@@ -63,7 +70,9 @@ def economist_correlation(path: str | Path | None = None, *, clip_negative: bool
     return nearest_correlation(m)
 
 
-def historical_correlation(results: ResultSet, before: int, *, shrinkage: float = 0.5) -> np.ndarray:
+def historical_correlation(
+    results: ResultSet, before: int, *, shrinkage: float = 0.5
+) -> np.ndarray:
     """Correlation of state lean changes between consecutive elections before ``before``.
 
     Each year's change in every state's lean (two-party share minus the national share) is a

@@ -19,7 +19,7 @@ from agorascope.elections.simulate import (
     run_simulations,
 )
 from agorascope.elections.states import NAMES, STATES, Unit, electoral_units
-from agorascope.errors import InvalidInputError
+from agorascope.errors import InvalidInputError, NotFoundError
 
 __all__ = ["Forecast", "simulate_forecast"]
 
@@ -63,10 +63,12 @@ class Forecast:
 
     def conditional(self, unit: str) -> dict[str, float]:
         """Chances of the Electoral College given the unit's result ("wins if she wins PA")."""
-        row = self.units.set_index("unit").loc[unit]
+        df = self.units[self.units["unit"] == unit]
+        if df.empty:
+            raise NotFoundError(f"no state or district {unit!r} in this forecast")
         return {
-            "dem_ec_if_dem_wins": float(row["dem_ec_if_win"]),
-            "rep_ec_if_rep_wins": float(row["rep_ec_if_win"]),
+            "dem_ec_if_dem_wins": float(df["dem_ec_if_win"].iloc[0]),
+            "rep_ec_if_rep_wins": float(df["rep_ec_if_win"].iloc[0]),
         }
 
     def snake(self) -> pd.DataFrame:
@@ -116,7 +118,9 @@ def build_input(
     corr = economist_correlation() if correlation is None else correlation
     if corr.shape != (len(STATES), len(STATES)):
         raise InvalidInputError("the correlation matrix must be 51 x 51")
-    units = electoral_units(ev_by_state, split_districts=split_districts, district_lean=district_lean)
+    units = electoral_units(
+        ev_by_state, split_districts=split_districts, district_lean=district_lean
+    )
     cov = corr * np.outer(est.lean_sd, est.lean_sd)
     return SimulationInput(
         units=units,
@@ -132,9 +136,6 @@ def build_input(
 def summarise(totals: SimulationTotals, units: list[Unit], turnout: np.ndarray) -> Forecast:
     """Turn simulation counts into probabilities, intervals, tipping points and power."""
     n = totals.n
-    ev = np.array([u.ev for u in units])
-    total = int(ev.sum())
-    need = total // 2 + 1
     dist = totals.ev_hist / n
     evs = np.arange(len(dist))
     cum = np.cumsum(dist)
@@ -147,9 +148,17 @@ def summarise(totals: SimulationTotals, units: list[Unit], turnout: np.ndarray) 
         losses = n - totals.unit_wins
         rep_if = np.where(losses > 0, totals.unit_losses_and_ec_rep / losses, np.nan)
     tip = totals.tipping / max(1, int(totals.tipping.sum()))
-    # voter power: chance of being the tipping point per vote cast, relative to the average voter
+    # voter power: chance of being the tipping point per vote cast, relative to the average
+    # voter (a district's voters are its state's divided by the number of districts)
+    n_dist = {u.state: 0 for u in units}
+    for u in units:
+        if u.code != u.state:
+            n_dist[u.state] += 1
     votes = np.array(
-        [turnout[STATES.index(u.state)] * (u.ev / (ev[STATES.index(u.state)] + (2 if u.state in ("ME", "NE") else 0)) if u.code != u.state else 1.0) for u in units]
+        [
+            turnout[STATES.index(u.state)] / (1 if u.code == u.state else n_dist[u.state])
+            for u in units
+        ]
     )
     raw = tip / votes
     vpi = raw / (tip.sum() / votes.sum()) if tip.sum() > 0 else raw

@@ -65,7 +65,7 @@ class ModelConfig:
     """
 
     national_bandwidth: float = 7.0
-    lean_half_life: float = 30.0
+    lean_half_life: float = 14.0
     population_weight: tuple[float, float, float, float] = (1.0, 1.0, 0.7, 0.5)
     partisan_weight: float = 0.5
     design_effect: float = 1.5
@@ -79,7 +79,7 @@ class ModelConfig:
     district_sd: float = 0.015
     df: float = 5.0
     max_days: int = 365
-    state_trend_weight: float = 1.0
+    state_trend_weight: float = 0.1
 
     def __post_init__(self) -> None:
         if self.df <= 2:
@@ -144,7 +144,9 @@ def election_day(year: int) -> date:
     return d
 
 
-def _prior_leans(results: ResultSet, year: int, cfg: ModelConfig) -> tuple[np.ndarray, float, float]:
+def _prior_leans(
+    results: ResultSet, year: int, cfg: ModelConfig
+) -> tuple[np.ndarray, float, float]:
     """Prior lean per state, the prior's lean sd, and the previous national share.
 
     The lean of the previous election is shrunk by the slope of a regression of each lean on the
@@ -166,7 +168,7 @@ def _prior_leans(results: ResultSet, year: int, cfg: ModelConfig) -> tuple[np.nd
             try:
                 a, _ = lean(y - 4)
                 b, _ = lean(y)
-            except Exception:  # noqa: BLE001 - an incomplete year just adds no pair
+            except Exception:
                 continue
             ok = a.notna() & b.notna()
             xs.append(a[ok].to_numpy())
@@ -261,7 +263,9 @@ def estimate_states(
     n_polls = np.zeros(len(STATES), dtype=int)
     bw = cfg.national_bandwidth
     for _ in range(4):
-        adj = p - np.array([house[h] for h in pollster]) - np.array([pop_eff[x] for x in population])
+        adj = (
+            p - np.array([house[h] for h in pollster]) - np.array([pop_eff[x] for x in population])
+        )
         # national trend on a daily grid, from national and national-equivalent state polls
         st_lean = np.where(is_nat, 0.0, lean[np.maximum(s_idx, 0)])
         x_nat = adj - st_lean
@@ -278,7 +282,7 @@ def estimate_states(
         y = adj - trend_at  # the poll's lean
         rec = 0.5 ** (age / cfg.lean_half_life)
         w = rec * qual / var
-        for s, i in idx.items():
+        for i in range(len(STATES)):
             m = (s_idx == i) & ~is_nat
             n_polls[i] = int(m.sum())
             if not m.any():
@@ -286,7 +290,7 @@ def estimate_states(
                 continue
             ws = w[m]
             # one pollster's polls share its weight: divide by sqrt(its count in the state)
-            names, inv, cnt = np.unique(pollster[m], return_inverse=True, return_counts=True)
+            _, inv, cnt = np.unique(pollster[m], return_inverse=True, return_counts=True)
             ws = ws / np.sqrt(cnt[inv])
             poll_lean[i] = float((ws * y[m]).sum() / ws.sum())
             eff_var = float((ws**2 * var[m]).sum() / ws.sum() ** 2)
@@ -338,9 +342,7 @@ def estimate_states(
         n_polls=n_polls,
         house_effects=dict(sorted(house.items())),
         population_effects=pop_eff,
-        trend=pd.DataFrame(
-            {"date": [eday + timedelta(days=int(g)) for g in grid], "share": trend}
-        ),
+        trend=pd.DataFrame({"date": [eday + timedelta(days=int(g)) for g in grid], "share": trend}),
         turnout=turnout,
         as_of=as_of,
         election=eday,

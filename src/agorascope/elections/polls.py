@@ -182,9 +182,8 @@ def read_polls(
         ImportFormatError: the header matches neither format or lacks the candidates.
 
     Examples:
-        >>> ps = read_polls(io.StringIO(
-        ...     "state,pollster,number.of.observations,start.date,end.date,obama,romney,population\\n"
-        ...     "OH,Quinnipiac,1000,10/1/12,10/3/12,50,45,Likely Voters\\n"))
+        >>> head = "state,pollster,number.of.observations,start.date,end.date,obama,romney"
+        >>> ps = read_polls(io.StringIO(head + "\\nOH,Quinnipiac,1000,10/1/12,10/3/12,50,45\\n"))
         >>> ps.polls.loc[0, "state"], ps.dem
         ('OH', 'obama')
     """
@@ -223,7 +222,7 @@ def _pick_pair(
         return d, r
     best: tuple[int, str, str] | None = None
     for d, r in KNOWN_PAIRS:
-        if dem is not None and dem.lower() != d or rep is not None and rep.lower() != r:
+        if (dem is not None and dem.lower() != d) or (rep is not None and rep.lower() != r):
             continue
         if d in counts and r in counts:
             score = min(counts[d], counts[r])
@@ -289,8 +288,8 @@ def _read_economist(
         try:
             fld = "state"
             raw_state = row.get("state", "").strip()
-            state = "US" if raw_state in {"--", "US", "USA", "National"} else normalize_state(
-                raw_state
+            state = (
+                "US" if raw_state in {"--", "US", "USA", "National"} else normalize_state(raw_state)
             )
             fld = "start.date"
             start = parse_date(row.get("start.date", ""))

@@ -2,14 +2,16 @@
 
 Each simulation draws a national error (Student-t) shared by every state, correlated state
 errors (multivariate Student-t with the state correlation matrix), and an independent error per
-congressional district of Maine and Nebraska. Draws are made in chunks (bounded memory); a
-compiled kernel (numba) then counts electoral votes, finds the tipping-point state and fills
-the histograms that the summaries are read from.
+congressional district of Maine and Nebraska. Draws are made in chunks (bounded memory), each
+from its own child of the seed, on a small thread pool; a compiled kernel (numba, GIL released)
+counts electoral votes, finds the tipping-point state and fills the histograms that the
+summaries are read from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -20,7 +22,7 @@ from agorascope.errors import InvalidInputError
 
 __all__ = ["SimulationInput", "SimulationTotals", "run_simulations"]
 
-N_BINS = 2000  # histogram of each unit's two-party share, bins of 0.0005
+N_BINS = 1000  # histogram of each unit's two-party share, bins of 0.001
 
 
 @dataclass
@@ -64,7 +66,7 @@ class SimulationTotals:
     ec_pv_joint: np.ndarray  # (3, 2) [EC: rep / dem / none, PV: rep / dem] counts
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _tally(  # pragma: no cover - compiled; exercised through run_simulations
     share: np.ndarray,
     ev: np.ndarray,
@@ -88,6 +90,7 @@ def _tally(  # pragma: no cover - compiled; exercised through run_simulations
     for j in range(n_states):
         wsum += weights[j]
     order = np.empty(u, np.int64)
+    keys = np.empty(u, np.float32)
     for i in range(m):
         dem_ev = 0
         pv = 0.0
@@ -120,15 +123,29 @@ def _tally(  # pragma: no cover - compiled; exercised through run_simulations
             elif rep_win:
                 losses_and_ec_rep[j] += 1
         if dem_win or rep_win:
-            # tipping point: order units from the winner's best to worst, find where the
-            # running electoral-vote total first reaches a majority
-            sign = 1.0 if dem_win else -1.0
-            order[:] = np.argsort(-sign * share[i])
+            # tipping point: rank the units the winner carried from weakest to strongest and
+            # drop them until the winner falls below a majority; the last one dropped tips it
+            sign = np.float32(1.0) if dem_win else np.float32(-1.0)
+            won_ev = dem_ev if dem_win else total_ev - dem_ev
+            k = 0
+            for j in range(u):
+                x = sign * (share[i, j] - np.float32(0.5))
+                if x > 0:
+                    # insertion sort by margin, ascending
+                    p = k
+                    while p > 0 and keys[p - 1] > x:
+                        keys[p] = keys[p - 1]
+                        order[p] = order[p - 1]
+                        p -= 1
+                    keys[p] = x
+                    order[p] = j
+                    k += 1
+            spare = won_ev - need  # votes the winner can lose and still win
             acc = 0
-            for k in range(u):
-                acc += ev[order[k]]
-                if acc >= need:
-                    tipping[order[k]] += 1
+            for p in range(k):
+                acc += ev[order[p]]
+                if acc > spare:
+                    tipping[order[p]] += 1
                     break
 
 
@@ -140,6 +157,7 @@ def run_simulations(
     rng: np.random.Generator | None = None,
     chunk: int = 100_000,
     progress: Callable[[int], None] | None = None,
+    workers: int = 2,
 ) -> SimulationTotals:
     """Run ``n`` correlated simulations and return the accumulated counts.
 
@@ -150,6 +168,8 @@ def run_simulations(
         rng: a generator to draw from.
         chunk: simulations drawn at once (memory is about ``chunk * units * 8`` bytes).
         progress: called with the number of simulations done after each chunk.
+        workers: threads drawing and counting chunks in parallel (results do not depend on it:
+            chunk ``c`` always uses the ``c``-th child of the seed).
 
     Returns:
         The counts; same seed, same counts.
@@ -159,7 +179,6 @@ def run_simulations(
     ns = len(STATES)
     if inp.state_mean.shape != (ns,) or inp.state_cov.shape != (ns, ns):
         raise InvalidInputError("state_mean must have 51 entries and state_cov be 51 x 51")
-    gen = rng if rng is not None else np.random.default_rng(seed)
     units = inp.units
     u = len(units)
     state_pos = {s: i for i, s in enumerate(STATES)}
@@ -169,9 +188,58 @@ def run_simulations(
     chol = _cholesky(inp.state_cov).astype(np.float32)
     mean = inp.state_mean.astype(np.float32)
     t_scale = np.float32(np.sqrt((inp.df - 2) / inp.df))  # unit-variance t
-    totals = SimulationTotals(
+    totals = _empty_totals(n, u, int(ev.sum()))
+    weights = inp.turnout.astype(np.float64)
+    n_chunks = -(-n // chunk)
+    if rng is not None:
+        seeds = [np.random.SeedSequence(int(x)) for x in rng.integers(0, 2**63, n_chunks)]
+    else:
+        seeds = np.random.SeedSequence(seed).spawn(n_chunks)
+    df = float(inp.df)
+    nat_sd = np.float32(inp.national_sd)
+    dist_sd = np.float32(inp.district_sd)
+
+    def one_chunk(c: int) -> SimulationTotals:
+        gen = np.random.default_rng(seeds[c])
+        m = min(chunk, n - c * chunk)
+        acc = _empty_totals(m, u, int(ev.sum()))
+        z = gen.standard_normal((m, ns), dtype=np.float32)
+        scale_s = np.sqrt(df / gen.chisquare(df, m)).astype(np.float32) * t_scale
+        nat = gen.standard_normal(m, dtype=np.float32) * (
+            np.sqrt(df / gen.chisquare(df, m)).astype(np.float32) * t_scale * nat_sd
+        )
+        share = np.empty((m, u), dtype=np.float32)
+        np.matmul(z, chol.T, out=share[:, :ns])
+        share[:, :ns] *= scale_s[:, None]
+        share[:, :ns] += mean[None, :] + nat[:, None]
+        if u > ns:
+            d = gen.standard_normal((m, u - ns), dtype=np.float32)
+            share[:, ns:] = share[:, parent] + lean[None, :] + d * dist_sd
+        _tally(
+            share, ev, weights, ns, acc.ev_hist, acc.unit_wins, acc.unit_wins_and_ec,
+            acc.unit_losses_and_ec_rep, acc.share_hist, acc.tipping, acc.pv_hist,
+            acc.ec_pv_joint,
+        )  # fmt: skip
+        return acc
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, n_chunks))) as pool:
+        for acc in pool.map(one_chunk, range(n_chunks)):
+            _merge(totals, acc)
+            done += acc.n
+            if progress is not None:
+                progress(done)
+    j = totals.ec_pv_joint
+    totals.pv_wins = int(j[:, 1].sum())
+    totals.split_dem_ec_rep_pv = int(j[1, 0])
+    totals.split_rep_ec_dem_pv = int(j[0, 1])
+    return totals
+
+
+def _empty_totals(n: int, u: int, total_ev: int) -> SimulationTotals:
+    return SimulationTotals(
         n=n,
-        ev_hist=np.zeros(int(ev.sum()) + 1, np.int64),
+        ev_hist=np.zeros(total_ev + 1, np.int64),
         unit_wins=np.zeros(u, np.int64),
         unit_wins_and_ec=np.zeros(u, np.int64),
         unit_losses_and_ec_rep=np.zeros(u, np.int64),
@@ -183,38 +251,14 @@ def run_simulations(
         pv_hist=np.zeros(N_BINS, np.int64),
         ec_pv_joint=np.zeros((3, 2), np.int64),
     )
-    weights = inp.turnout.astype(np.float64)
-    done = 0
-    while done < n:
-        m = min(chunk, n - done)
-        z = gen.standard_normal((m, ns), dtype=np.float32)
-        scale_s = np.sqrt(inp.df / gen.chisquare(inp.df, m)).astype(np.float32) * t_scale
-        nat = (
-            gen.standard_normal(m, dtype=np.float32)
-            * np.sqrt(inp.df / gen.chisquare(inp.df, m)).astype(np.float32)
-            * t_scale
-            * np.float32(inp.national_sd)
-        )
-        share = np.empty((m, u), dtype=np.float32)
-        np.matmul(z, chol.T, out=share[:, :ns])
-        share[:, :ns] *= scale_s[:, None]
-        share[:, :ns] += mean[None, :] + nat[:, None]
-        if u > ns:
-            d = gen.standard_normal((m, u - ns), dtype=np.float32)
-            share[:, ns:] = share[:, parent] + lean[None, :] + d * np.float32(inp.district_sd)
-        _tally(
-            share, ev, weights, ns, totals.ev_hist, totals.unit_wins,
-            totals.unit_wins_and_ec, totals.unit_losses_and_ec_rep, totals.share_hist,
-            totals.tipping, totals.pv_hist, totals.ec_pv_joint,
-        )  # fmt: skip
-        done += m
-        if progress is not None:
-            progress(done)
-    j = totals.ec_pv_joint
-    totals.pv_wins = int(j[:, 1].sum())
-    totals.split_dem_ec_rep_pv = int(j[1, 0])
-    totals.split_rep_ec_dem_pv = int(j[0, 1])
-    return totals
+
+
+def _merge(into: SimulationTotals, part: SimulationTotals) -> None:
+    for name in (
+        "ev_hist", "unit_wins", "unit_wins_and_ec", "unit_losses_and_ec_rep", "share_hist",
+        "tipping", "pv_hist", "ec_pv_joint",
+    ):  # fmt: skip
+        getattr(into, name)[...] += getattr(part, name)
 
 
 def _cholesky(cov: np.ndarray) -> np.ndarray:

@@ -95,13 +95,13 @@ def words(text: str | None) -> list[str]:
     if not text:
         return []
     if text.isascii():
-        found = _ASCII_WORD_RE.findall(text.lower())
+        norm = text.lower()
+        found = _ASCII_WORD_RE.findall(norm)
     else:
-        found = _WORD_RE.findall(normalize(text))
-    if len(text) <= MAX_WORD_CHARS:  # NFKD grows a text at most 18 times, and rarely
-        return found if len(found) == 0 or max(map(len, found)) <= MAX_WORD_CHARS else [
-            w for w in found if len(w) <= MAX_WORD_CHARS
-        ]
+        norm = normalize(text)
+        found = _WORD_RE.findall(norm)
+    if len(norm) <= MAX_WORD_CHARS:
+        return found
     return [w for w in found if len(w) <= MAX_WORD_CHARS]
 
 

@@ -23,14 +23,18 @@ def overview(backend: ReadBackend, top: int = 10) -> dict[str, Any]:
         top: how many rows in each breakdown.
     """
     posts = backend.posts()
-    totals = posts.aggregate(
-        posts=posts.count(),
-        authors_posting=posts.author_id.nunique(),
-        first=posts.created_at.min(),
-        last=posts.created_at.max(),
-        with_lang=posts.lang.notnull().sum(),
-        with_country=posts.country.notnull().sum(),
-    ).to_pyarrow().to_pylist()[0]
+    totals = (
+        posts.aggregate(
+            posts=posts.count(),
+            authors_posting=posts.author_id.nunique(),
+            first=posts.created_at.min(),
+            last=posts.created_at.max(),
+            with_lang=posts.lang.notnull().sum(),
+            with_country=posts.country.notnull().sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
     totals["with_lang"] = int(totals["with_lang"] or 0)
     totals["with_country"] = int(totals["with_country"] or 0)
     authors = backend.table("authors")

@@ -133,7 +133,9 @@ class Store:
         else:
             self.con.execute("COMMIT")
 
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+    def execute(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
         """Run parameterised SQL and return all rows. Never format user input into ``sql``.
 
         Raises:
@@ -151,11 +153,17 @@ class Store:
         except duckdb.Error as e:
             raise StoreError(f"store query failed: {e}", query=sql) from e
 
-    def audit(self, action: str, target: str | None = None, detail: str | None = None,
-              actor: str | None = None) -> None:
+    def audit(
+        self,
+        action: str,
+        target: str | None = None,
+        detail: str | None = None,
+        actor: str | None = None,
+    ) -> None:
         """Append one line to the audit log."""
         self.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)", [utcnow(), actor, action, target, detail]
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)",
+            [utcnow(), actor, action, target, detail],
         )
 
     # -- reads --------------------------------------------------------------------------------
@@ -175,8 +183,11 @@ class Store:
         """Posts with their author's profile columns (the ``post_view`` view)."""
         return self.table("post_view")
 
-    def snapshot(self, folder: str | Path, tables: Sequence[str] = ("post_view", "authors",
-                 "cascades", "topics")) -> dict[str, Path]:
+    def snapshot(
+        self,
+        folder: str | Path,
+        tables: Sequence[str] = ("post_view", "authors", "cascades", "topics"),
+    ) -> dict[str, Path]:
         """Write tables as Parquet files (the hand-over to Spark or another engine)."""
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,305 @@
+"""Spike detection on a volume series and the explanation of each spike.
+
+Method (a documented baseline, in the spirit of Meltwater alerts that compare the last hour with
+the previous 12): for each interval, the baseline is the mean ``m`` and population standard
+deviation ``s`` of the ``baseline`` intervals just before it; the noise floor is
+``sd = max(s, sqrt(max(m, 1)))`` (Poisson noise, so a flat baseline does not make every post a
+spike); ``z = (count - m) / sd``. A spike starts at an interval with ``z >= threshold`` and
+``count >= min_posts``; it keeps the baseline frozen at its start and lasts while the count
+stays at or above ``m + sd``; the next interval below ends it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import ibis.expr.types as ir
+import pandas as pd
+
+from agorascope.errors import InvalidInputError
+from agorascope.listen._common import INTERVALS, Window, execute, window_filter
+from agorascope.listen.volume import volume
+
+__all__ = ["Spike", "SpikeExplanation", "detect_spikes", "explain_spike", "tokenize"]
+
+_STEP = {
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+}
+
+_STOPWORDS = frozenset(
+    """a an and are as at be been but by can for from had has have he her his i if in into is it
+    its just me my no not of on or our rt she so than that the their them then there these they
+    this to too us was we were what when which who will with you your le la les de des du un une
+    et est en que qui pour pas sur au aux ce il elle ne se dans par plus et der die das und ist
+    nicht den mit von zu el los las y por con para del""".split()
+)
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]", re.UNICODE)
+
+
+def tokenize(text: str | None) -> set[str]:
+    """Distinct lower-case terms of a text: words of 3+ characters, no URLs, stop words,
+    mentions or hashtags (hashtags are counted from the ``hashtags`` column)."""
+    if not text:
+        return set()
+    text = _URL.sub(" ", text.lower())
+    text = re.sub(r"[@#][\w]+", " ", text)
+    return {w for w in _WORD.findall(text) if len(w) >= 3 and w not in _STOPWORDS}
+
+
+@dataclass
+class SpikeExplanation:
+    """Why a spike happened: what was said more than usual, by whom, and where it started.
+
+    Attributes:
+        terms, hashtags: rows ``{term|hashtag, spike_posts, baseline_posts, lift}`` sorted by
+            lift; ``lift = (c_s / n_s) / ((c_b + 1) / (n_b + 1))`` with ``c`` the number of
+            posts holding the term and ``n`` the number of posts, in the spike (s) and the
+            baseline (b), so a term absent from the baseline is not infinitely surprising.
+        top_authors: rows ``{platform, author_id, handle, followers, posts}``.
+        first_post: the earliest post of the spike (ties broken by id).
+    """
+
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    hashtags: list[dict[str, Any]] = field(default_factory=list)
+    top_authors: list[dict[str, Any]] = field(default_factory=list)
+    first_post: dict[str, Any] | None = None
+
+
+@dataclass
+class Spike:
+    """A burst of volume.
+
+    Attributes:
+        start, peak, end: bucket starts (local to ``tz``) of the first, the largest and the
+            last interval of the spike; ``until`` = ``end`` + one interval.
+        start_utc, until_utc: the same span in UTC (used to fetch its posts).
+        posts: posts inside the spike; peak_posts: posts in the peak interval.
+        baseline_mean, baseline_sd: the frozen baseline (see the module docstring).
+        z: z-score of the peak; ratio: ``peak_posts / baseline_mean`` (None when 0);
+        excess: ``posts - baseline_mean * intervals``, the posts above the baseline.
+    """
+
+    start: datetime
+    peak: datetime
+    end: datetime
+    until: datetime
+    start_utc: datetime
+    until_utc: datetime
+    intervals: int
+    posts: int
+    peak_posts: int
+    baseline_mean: float
+    baseline_sd: float
+    z: float
+    ratio: float | None
+    excess: float
+    explanation: SpikeExplanation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON."""
+        return asdict(self)
+
+
+def _next(bucket: pd.Timestamp, interval: str) -> pd.Timestamp:
+    if interval == "month":
+        return bucket + pd.DateOffset(months=1)
+    return bucket + pd.Timedelta(_STEP[interval])
+
+
+def detect_spikes(
+    posts: ir.Table,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    *,
+    interval: str = "hour",
+    baseline: int = 12,
+    threshold: float = 3.0,
+    min_posts: int = 5,
+    tz: str = "UTC",
+    explain: bool = True,
+    top: int = 10,
+    where: ir.BooleanValue | None = None,
+) -> list[Spike]:
+    """Find bursts in the volume of ``posts`` (method in the module docstring).
+
+    Args:
+        posts: posts (``post_view`` columns), already narrowed to a topic or query.
+        since, until: UTC window; interval, tz: as in :func:`~agorascope.listen.volume`.
+        baseline: number of previous intervals forming the baseline (Meltwater: 12 hours).
+        threshold: z-score that opens a spike.
+        min_posts: smallest count that can open a spike.
+        explain: attach a :class:`SpikeExplanation` to each spike.
+        top: rows kept in each explanation list.
+        where: optional extra Ibis predicate.
+
+    Returns:
+        Spikes in time order.
+    """
+    if interval not in INTERVALS:
+        raise InvalidInputError(f"unknown interval {interval!r}")
+    if baseline < 2:
+        raise InvalidInputError("the baseline needs at least 2 intervals")
+    w = Window.of(since, until)
+    series = volume(posts, w.since, w.until, interval=interval, tz=tz, where=where)
+    counts = series["posts"].to_numpy(dtype=float)
+    buckets = list(series["bucket"])
+    spikes: list[Spike] = []
+    i = baseline
+    while i < len(counts):
+        base = counts[i - baseline : i]
+        m = float(base.mean())
+        sd = max(float(base.std()), math.sqrt(max(m, 1.0)))
+        z = (counts[i] - m) / sd
+        if z >= threshold and counts[i] >= min_posts:
+            j = i
+            while j + 1 < len(counts) and counts[j + 1] >= m + sd:
+                j += 1
+            span = counts[i : j + 1]
+            k = i + int(span.argmax())
+            start, end = buckets[i], buckets[j]
+            until_local = _next(pd.Timestamp(end), interval)
+            spikes.append(
+                Spike(
+                    start=pd.Timestamp(start).to_pydatetime(),
+                    peak=pd.Timestamp(buckets[k]).to_pydatetime(),
+                    end=pd.Timestamp(end).to_pydatetime(),
+                    until=until_local.to_pydatetime(),
+                    start_utc=_to_utc(pd.Timestamp(start), tz),
+                    until_utc=_to_utc(until_local, tz),
+                    intervals=j - i + 1,
+                    posts=int(span.sum()),
+                    peak_posts=int(counts[k]),
+                    baseline_mean=m,
+                    baseline_sd=sd,
+                    z=float((counts[k] - m) / sd),
+                    ratio=None if m == 0 else float(counts[k] / m),
+                    excess=float(span.sum() - m * (j - i + 1)),
+                )
+            )
+            i = j + 1
+        else:
+            i += 1
+    if explain:
+        for s in spikes:
+            idx = buckets.index(pd.Timestamp(s.start))
+            base_since = _to_utc(pd.Timestamp(buckets[max(idx - baseline, 0)]), tz)
+            s.explanation = explain_spike(
+                posts, s.start_utc, s.until_utc, base_since, s.start_utc, top=top, where=where
+            )
+    return spikes
+
+
+def _to_utc(local: pd.Timestamp, tz: str) -> datetime:
+    if tz == "UTC":
+        return local.to_pydatetime()
+    aware = local.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    return aware.tz_convert("UTC").tz_localize(None).to_pydatetime()
+
+
+def _hashtag_counts(t: ir.Table) -> pd.DataFrame:
+    u = t.select(id=t.platform.fill_null("") + "\x1f" + t.id, tag=t.hashtags.unnest())
+    u = u.filter(u.tag.notnull())
+    return execute(u.group_by("tag").aggregate(n=u.id.nunique()))
+
+
+def _lift_rows(
+    spike: dict[str, int], base: dict[str, int], n_s: int, n_b: int, name: str, top: int,
+    min_count: int,
+) -> list[dict[str, Any]]:
+    rows = []
+    for term, c_s in spike.items():
+        if c_s < min_count:
+            continue
+        c_b = base.get(term, 0)
+        lift = (c_s / n_s) / ((c_b + 1) / (n_b + 1))
+        rows.append({name: term, "spike_posts": c_s, "baseline_posts": c_b, "lift": lift})
+    rows.sort(key=lambda r: (-r["lift"], -r["spike_posts"], r[name]))
+    return rows[:top]
+
+
+def explain_spike(
+    posts: ir.Table,
+    since: datetime,
+    until: datetime,
+    baseline_since: datetime,
+    baseline_until: datetime,
+    *,
+    top: int = 10,
+    min_count: int = 2,
+    where: ir.BooleanValue | None = None,
+) -> SpikeExplanation:
+    """Terms and hashtags with the highest lift in ``[since, until)`` against the baseline
+    window, the top authors and the first post of the spike.
+
+    Terms are counted in Python from the texts of the spike and baseline posts (both are
+    fetched: a spike of millions of posts needs as much memory as their texts).
+    """
+    s = window_filter(posts, since, until, where)
+    b = window_filter(posts, baseline_since, baseline_until, where)
+    s_text = execute(s.select("text"))["text"]
+    b_text = execute(b.select("text"))["text"]
+    n_s, n_b = len(s_text), len(b_text)
+    if n_s == 0:
+        return SpikeExplanation()
+    c_s: Counter[str] = Counter()
+    for txt in s_text:
+        c_s.update(tokenize(txt))
+    c_b: Counter[str] = Counter()
+    for txt in b_text:
+        c_b.update(tokenize(txt))
+    h_s = dict(_hashtag_counts(s).itertuples(index=False, name=None))
+    h_b = dict(_hashtag_counts(b).itertuples(index=False, name=None))
+    authors = s.filter(s.author_id.notnull())
+    top_auth = execute(
+        authors.group_by(platform=authors.platform, author_id=authors.author_id).aggregate(
+            handle=authors.author_handle.max(),
+            followers=authors.author_followers.max(),
+            posts=authors.count(),
+        )
+    ).sort_values(["posts", "platform", "author_id"], ascending=[False, True, True])
+    first = execute(s.order_by(["created_at", "platform", "id"]).limit(1))
+    first_post = None
+    if len(first):
+        r = first.iloc[0]
+        first_post = {
+            k: (None if _isna(r[k]) else r[k])
+            for k in ("platform", "id", "author_id", "author_handle", "created_at", "text")
+            if k in r.index
+        }
+        if first_post.get("created_at") is not None:
+            first_post["created_at"] = pd.Timestamp(first_post["created_at"]).to_pydatetime()
+    return SpikeExplanation(
+        terms=_lift_rows(dict(c_s), dict(c_b), n_s, n_b, "term", top, min_count),
+        hashtags=_lift_rows(
+            {str(k): int(v) for k, v in h_s.items()},
+            {str(k): int(v) for k, v in h_b.items()},
+            n_s, n_b, "hashtag", top, min_count,
+        ),
+        top_authors=[
+            {
+                "platform": r.platform,
+                "author_id": r.author_id,
+                "handle": None if _isna(r.handle) else r.handle,
+                "followers": None if _isna(r.followers) else int(r.followers),
+                "posts": int(r.posts),
+            }
+            for r in top_auth.head(top).itertuples()
+        ],
+        first_post=first_post,
+    )
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
