@@ -26,7 +26,9 @@ def test_pa_graph_matches_published_counts(pa: DistrictGraph) -> None:
     assert pa.shared_perim is not None
 
 
-def test_pa_adjacency_equals_networkx(pa: DistrictGraph, load_nx: Callable[[str], nx.Graph]) -> None:
+def test_pa_adjacency_equals_networkx(
+    pa: DistrictGraph, load_nx: Callable[[str], nx.Graph]
+) -> None:
     g = load_nx("PA_vtd_9059")
     assert g.number_of_edges() == pa.n_edges
     index = pa.index_of()
@@ -98,7 +100,9 @@ def _split_grid() -> DistrictGraph:
     """A 2 x 4 grid with the middle edges removed (two parts) plus an island."""
     g = grid_graph(2, 4)
     keep = g.edges()
-    keep = keep[~(((keep[:, 0] == 1) & (keep[:, 1] == 2)) | ((keep[:, 0] == 5) & (keep[:, 1] == 6)))]
+    keep = keep[
+        ~(((keep[:, 0] == 1) & (keep[:, 1] == 2)) | ((keep[:, 0] == 5) & (keep[:, 1] == 6)))
+    ]
     from agorascope.districts.graph import _from_directed_arrays
 
     ids = (*g.node_ids, 8)

@@ -123,6 +123,8 @@ def test_county_splits_match_gerrychain(
     g = Graph.from_networkx(load_nx("gerrymandria"))
     gc = Partition(g, "district", {"splits": county_splits("splits", "county")})
     split_gc = sorted(str(c) for c, info in gc["splits"].items() if info.split)
-    ours = plan_metrics(gerrymandria, plan_from_attribute(gerrymandria, "district"), county="county")
+    ours = plan_metrics(
+        gerrymandria, plan_from_attribute(gerrymandria, "district"), county="county"
+    )
     assert ours["county_splits"]["split_names"] == split_gc
     assert ours["county_splits"]["split_counties"] == len(split_gc)

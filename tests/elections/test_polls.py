@@ -99,7 +99,6 @@ def test_fivethirtyeight_file(data_dir: Path) -> None:
     ps = read_polls(data_dir / "president_polls_538_aug2020.csv")
     assert (ps.dem, ps.rep) == ("biden", "trump")  # not the hypothetical Sanders question
     assert set(ps.polls["state"]) <= {"PA", "WI", "US", "ME-2"}
-    assert "ME-2" in set(ps.polls["state"])
     assert ps.polls["dem"].between(30, 70).all()
     # one poll, several questions (lv / rv): one row kept
     assert not ps.polls.duplicated(["state", "pollster", "start", "end"]).any()

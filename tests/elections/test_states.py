@@ -60,3 +60,17 @@ def test_units_need_every_state() -> None:
     del ev["WY"]
     with pytest.raises(InvalidInputError, match="WY"):
         electoral_units(ev)
+
+
+def test_nebraska_district_leans_match_an_independent_table(data_dir: object) -> None:
+    from pathlib import Path
+
+    from agorascope.elections.results import read_results
+    from agorascope.elections.states import DEFAULT_DISTRICT_LEAN
+
+    state = read_results(Path(str(data_dir)) / "potus_results_1976_2016.csv").year(2016)
+    ne = float(state.loc["NE", "dem2"])
+    # Clinton and Trump shares by district, 2016, from Cook's district table
+    cook = {"NE-1": (35.5, 56.2), "NE-2": (44.9, 47.2), "NE-3": (19.7, 73.9)}
+    for d, (c, t) in cook.items():
+        assert DEFAULT_DISTRICT_LEAN[d] == pytest.approx(c / (c + t) - ne, abs=0.002), d

@@ -9,6 +9,7 @@ import typer
 
 from agorascope._version import __version__
 from agorascope.cli import data as data_cli
+from agorascope.cli import demo as demo_cli
 from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
 from agorascope.cli import listen as listen_cli
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.add_typer(elections_cli.app, name="elections")
 app.add_typer(districts_cli.app, name="districts")
 data_cli.register(app)
+demo_cli.register(app)
 listen_cli.register(app)
 search_cli.register(app)
 

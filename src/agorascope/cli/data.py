@@ -140,7 +140,25 @@ def print_overview(data: dict[str, Any]) -> None:
         console.print(t)
 
 
+def export_command(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="Output file: .parquet, .jsonl or .csv.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Export every post in agorascope's native layout (re-importable with --format native)."""
+    from agorascope.store.export import export_posts
+    from agorascope.workspace import Workspace
+
+    with fail_on_errors(), Workspace(settings_from(ctx)) as ws:
+        n = export_posts(ws.store, out)
+    if as_json:
+        print_json({"path": str(out), "posts": n})
+    else:
+        console.print(f"exported {n:,} posts to {out}")
+
+
 def register(root: typer.Typer) -> None:
-    """Add ``import`` and ``stats`` to the root application."""
+    """Add ``import``, ``export`` and ``stats`` to the root application."""
     root.command("import")(import_command)
+    root.command("export")(export_command)
     root.command("stats")(stats_command)

@@ -176,6 +176,8 @@ def _raw(fields: Mapping[str, Any]) -> str:
 def _start_import(store: Store, path: Path, fmt: str) -> int:
     location = str(path.resolve())
     with store.transaction() as con:
+        # DuckDB admits one writer process: an import still 'running' was killed mid-way.
+        con.execute("UPDATE imports SET status = 'interrupted' WHERE status = 'running'")
         row = con.execute(
             "SELECT id FROM sources WHERE kind = 'file' AND location = ?", [location]
         ).fetchall()
@@ -261,11 +263,14 @@ class _Committer:
         """Commit normalised rows."""
         posts = [{**n.post, "_line": line} for line, n in batch]
         authors = [{**n.author, "_line": line} for line, n in batch if n.author is not None]
-        labels = [
-            (n.post["platform"], n.post["root_id"] or n.post["id"], n.cascade_label)
-            for _, n in batch
-            if n.cascade_label is not None
-        ]
+        # one row per cascade (every node of a tree carries its label): dedupe before SQL
+        labels = list(
+            dict.fromkeys(
+                (n.post["platform"], n.post["root_id"] or n.post["id"], n.cascade_label)
+                for _, n in batch
+                if n.cascade_label is not None
+            )
+        )
         self.staged(
             pa.Table.from_pylist(posts, schema=STAGE_POSTS),
             pa.Table.from_pylist(authors, schema=STAGE_AUTHORS),
@@ -335,7 +340,17 @@ def _detect_missing_languages(posts: pa.Table) -> pa.Table:
 
 
 def _upsert_authors(store: Store) -> None:
+    """Merge the batch's author observations into ``authors``.
+
+    Within the batch, each field takes its most recent non-missing value (by ``observed_at``,
+    then file order); against the table, a newer observation wins field by field and a
+    missing value never erases a known one.
+    """
     cols = ", ".join(_AUTHOR_NAMES)
+    merged = ", ".join(
+        f"last({c} ORDER BY observed_at NULLS FIRST, _line) FILTER (WHERE {c} IS NOT NULL) AS {c}"
+        for c in _AUTHOR_UPDATABLE
+    )
     newer = "(authors.observed_at IS NULL OR excluded.observed_at >= authors.observed_at)"
     updates = ", ".join(
         f"{c} = CASE WHEN {newer} THEN coalesce(excluded.{c}, authors.{c}) "
@@ -344,9 +359,10 @@ def _upsert_authors(store: Store) -> None:
     )
     store.con.execute(
         f"""INSERT INTO authors ({cols})
-        SELECT {cols} FROM stage_authors
-        QUALIFY row_number() OVER (PARTITION BY platform, id
-                                   ORDER BY observed_at DESC NULLS LAST, _line DESC) = 1
+        SELECT {cols} FROM (
+            SELECT platform, id, {merged}, max(observed_at) AS observed_at
+            FROM stage_authors GROUP BY platform, id
+        )
         ON CONFLICT (platform, id) DO UPDATE SET {updates},
             observed_at = greatest(authors.observed_at, excluded.observed_at)"""
     )

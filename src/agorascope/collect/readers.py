@@ -503,11 +503,14 @@ def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
 _WS = " \t\r\n"
 
 
-def iter_json(path: Path, progress: Progress) -> Iterator[Item | Reject]:
+def iter_json(
+    path: Path, progress: Progress, chunk_size: int = 1 << 20
+) -> Iterator[Item | Reject]:
     """Stream a JSON document: each element of a top-level array, or each top-level value.
 
     Values are decoded one at a time from a sliding buffer, so a large array is never held in
     memory whole. A syntax error ends the file with one reject (JSON cannot be resynchronised).
+    ``chunk_size`` is the number of bytes read at a time.
     """
     name = str(path)
     decoder = json.JSONDecoder()
@@ -523,7 +526,7 @@ def iter_json(path: Path, progress: Progress) -> Iterator[Item | Reject]:
             nonlocal buf, pos, eof
             if eof:
                 return False
-            chunk = opened.stream.read(max(1 << 20, minimum))
+            chunk = opened.stream.read(max(chunk_size, minimum))
             eof = not chunk
             buf = buf[pos:] + incremental.decode(chunk, final=eof)
             pos = 0

@@ -118,8 +118,11 @@ class Authors:
     def country_codes(self, pool: I64, a: I64) -> I64:
         """Index into the known countries of each author's country."""
         u = uniform(self._key("country"), self.keys_of(pool, a))
-        col = (u[:, None] >= self.cum_weights[pool]).sum(axis=1)
-        codes = self.country_of[pool, np.minimum(col, self.cum_weights.shape[1] - 1)]
+        codes = np.empty(len(a), dtype=np.int64)
+        for p in np.unique(pool):
+            rows = pool == p
+            col = np.searchsorted(self.cum_weights[p], u[rows], side="right")
+            codes[rows] = self.country_of[p, np.minimum(col, self.cum_weights.shape[1] - 1)]
         special = self._special_slot(pool, a)
         for j, row in enumerate(self._special):
             codes[special == j] = _COUNTRIES.index(row[3])
@@ -188,7 +191,9 @@ class Authors:
         following = np.minimum(np.exp(math.log(300) + normal(self._key("following"), key)), 5000)
         posts = 1 + np.exp(math.log(1200) + 1.4 * normal(self._key("posts"), key))
         lo = self.created_lo[pool]
-        created = lo + (uniform(self._key("created"), key) * (self.created_hi - lo)).astype(np.int64)
+        created = lo + (uniform(self._key("created"), key) * (self.created_hi - lo)).astype(
+            np.int64
+        )
         created -= created % 1_000_000
         for j, row in enumerate(self._special):
             rows = special == j

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from agorascope.demo import phrases
 from agorascope.demo._counter import hash_u64, normal, uniform
-from agorascope.demo.text import Table, by_lang, join_tokens, list_column, prefixed
+from agorascope.demo.text import Table, by_lang, join_tokens, list_column, prefixed, scatter
 from agorascope.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ _OPENER_RATE = 0.25
 _MENTION_RATE = 0.08
 _FAKE_COUNTERS = {"views": 38_000_000, "likes": 210_000, "reposts": 96_000, "replies": 15_400}
 _LANG_ARRAY = pa.array(phrases.LANGS, pa.string())
+_PREFIX_HEAD = pa.array(["RT @", None, "@"], pa.string())  # by relation - 1
+_PREFIX_TAIL = pa.array([":", "", ""], pa.string())
 
 
 class Content:
@@ -131,29 +133,41 @@ class Content:
         j2 = (j1 + 1 + step.astype(np.int64)) % np.maximum(n_co, 1)
         co1_ok = plain & (self._u("co1?", key) < self.co1_p[t]) & (n_co > 0)
         co2_ok = plain & (self._u("co2?", key) < self.co2_p[t]) & (n_co > 1)
-        slots = [(offset, core_ok), (offset + has_core + j1, co1_ok), (offset + has_core + j2, co2_ok)]
+        slots = [
+            (offset, core_ok),
+            (offset + has_core + j1, co1_ok),
+            (offset + has_core + j2, co2_ok),
+        ]
         shown = [prefixed("#", self.tags.take(i, ok)) for i, ok in slots]
         hashtags = list_column([self.tags_lower.take(i, ok) for i, ok in slots])
 
-        with_mention = plain & (self._u("mention?", key) < _MENTION_RATE)
-        mention = _nulls_where(
-            ~with_mention,
-            world.authors.handles(pool, world.pool_draw(pool, self._h("mention", key))),
-        )
+        with_mention = np.flatnonzero(plain & (self._u("mention?", key) < _MENTION_RATE))
+        picked = world.pool_draw(pool[with_mention], self._h("mention", key[with_mention]))
+        mention = scatter(world.authors.handles(pool[with_mention], picked), with_mention, n)
         with_link = plain & (self._u("link?", key) < self.link_p[t])
         link = self.links.take(self.links.pick(t, self._h("link", key)), with_link)
 
-        parent_handle = world.authors.handles(pool, world.authors_of(s, parent)[1])
+        derived = np.flatnonzero(rel != _ORIGINAL)
+        ds = s[derived]
+        handle = world.authors.handles(pool[derived], world.authors_of(ds, parent[derived])[1])
+        parent_handle = scatter(handle, derived, n)
         to_parent = _nulls_where(~(is_repost | (rel == _REPLY)), parent_handle)
-        prefix = pc.if_else(
-            pa.array(is_repost),
-            join_tokens([pa.scalar("RT @"), parent_handle, pa.scalar(":")], ""),
-            prefixed("@", to_parent),
+        # "RT @parent:" for reposts, "@parent" for replies, nothing for quotes
+        head = _PREFIX_HEAD.take(pa.array(rel[derived] - 1, pa.int64()))
+        tail_mark = _PREFIX_TAIL.take(pa.array(rel[derived] - 1, pa.int64()))
+        prefix = scatter(join_tokens([head, handle, tail_mark], ""), derived, n)
+        quotes = np.flatnonzero(rel == _QUOTE)
+        qs, qp = s[quotes], parent[quotes]
+        quoted_urls = world.post_urls(
+            qs, parent_handle.take(pa.array(quotes)), world.post_ids(qs, qp)
         )
-        quoted = _nulls_where(
-            rel != _QUOTE, world.post_urls(s, parent_handle, world.post_ids(s, parent))
+        quoted = scatter(quoted_urls, quotes, n)
+        tail_tokens = [*shown, prefixed("@", mention), link]
+        has_tail = np.flatnonzero(
+            np.logical_or.reduce([np.asarray(x.is_valid()) for x in tail_tokens])
         )
-        text = join_tokens([prefix, opener, body, *shown, prefixed("@", mention), link, quoted])
+        tail = scatter(join_tokens([x.take(pa.array(has_tail)) for x in tail_tokens]), has_tail, n)
+        text = join_tokens([prefix, opener, body, tail, quoted])
         return {
             "text": text,
             "lang": _LANG_ARRAY.take(pa.array(lang, pa.int64())),

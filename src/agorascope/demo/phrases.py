@@ -6,7 +6,7 @@ No sentence contains ``#``, ``@`` or a URL: those are added as separate tokens, 
 
 from __future__ import annotations
 
-__all__ = ["BODIES", "LANGS", "NAMES", "OPENERS", "QUOTES", "REPLIES", "CITIES", "URLS", "WORDS"]
+__all__ = ["BODIES", "CITIES", "LANGS", "NAMES", "OPENERS", "QUOTES", "REPLIES", "URLS", "WORDS"]
 
 LANGS = ("en", "es", "fr", "de", "it", "pt", "tr", "ja")
 
@@ -92,7 +92,8 @@ BODIES: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("Primero café, luego hablamos.", "Por fin terminé ese libro.",
                "Lluvia todo el día, plan perfecto para quedarse en casa.",
                "Esta noche pruebo una receta nueva."),
-        "fr": ("D'abord un café, ensuite on parle.", "Enfin fini ce livre dont tout le monde parle.",
+        "fr": ("D'abord un café, ensuite on parle.",
+               "Enfin fini ce livre dont tout le monde parle.",
                "Pluie toute la journée, parfait pour rester au chaud.",
                "Nouvelle recette de pâtes ce soir."),
         "de": ("Erst Kaffee, dann reden wir.", "Endlich das Buch ausgelesen.",

@@ -9,17 +9,18 @@ Stories (share of all posts):
 1. ``it_outage`` (12 %), modelled on the fake post that went viral during the global IT outage
    of 19 July 2024 (write-ups counted 2.3 million mentions in 24 hours). A fake claim is posted
    at 06:00 UTC by ``@realinsidernews`` (380 followers, US, account a few weeks old). It is
-   carried by thousands of small accounts (about 93 % under 1k followers, the rest under 60k)
-   and by exactly two large ones: ``@globalnewsflash`` (312,000 followers, US) quotes it 3 hours
-   later and ``@techdramadaily`` (204,000 followers, TR) reposts it 5 hours later. Authors'
-   countries: US 34 % > Turkey 17 % > Japan 12 % > France 9 % > others (each under 6 %).
-   Volume decays exponentially from the fake post with a 10-hour time constant, so about 91 %
-   of the story falls in its first 24 hours. 95 % of the story's posts are reposts, quotes and
-   replies; 45 % of them attach to the fake post itself, 20 % and 12 % to the two amplifiers'
-   posts (to the fake post before those exist), the rest (23 %) to any earlier post of the
-   story, which builds reposts
-   of reposts and replies to replies several levels deep. The other 5 % are independent outage
-   posts that start small cascades of their own.
+   carried by thousands of small accounts (about 90 % of its posts come from accounts under
+   1k followers, the rest from accounts under 60k) and by exactly two large ones:
+   ``@globalnewsflash`` (312,000 followers, US) quotes it 3 hours later and
+   ``@techdramadaily`` (204,000 followers, TR) reposts it 5 hours later. Authors' countries:
+   US 36 % > Turkey 18 % > Japan 13 % > France 10 % > others (each under 5 %). Volume decays
+   exponentially from the fake post with a 10-hour time constant, so about 91 % of the story
+   falls in its first 24 hours. 95 % of the story's posts are reposts, quotes and replies; 45 %
+   of them attach to the fake post itself, 20 % and 12 % to the two amplifiers' posts (to the
+   fake post before those exist), the rest (23 %) to any earlier post of the story, which
+   builds reposts of reposts and replies to replies several levels deep. The other 5 % are
+   independent outage posts that start small cascades of their own. In the demo size (20,000
+   posts) the story has about 2,300 posts; with 10 million, 1.2 million.
 2. ``olympics`` (10 %, ``x``): a steady comparison topic (Paris 2024 Olympics chatter, placed in
    the same week for comparison): steady daily volume with a day/night rhythm (peak 19:00 UTC,
    night trough at 30 % of the peak), written in the authors' many languages.
@@ -43,8 +44,10 @@ repost is in the language of the post it reposts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 
 __all__ = ["SCENARIO", "Amplifier", "Hoax", "Pool", "Profile", "Scenario", "Stream", "Topic"]
 
@@ -219,8 +222,8 @@ class Scenario:
 
     start: datetime
     days: int
-    topics: dict[str, Topic]
-    pools: dict[str, Pool]
+    topics: Mapping[str, Topic]
+    pools: Mapping[str, Pool]
     streams: tuple[Stream, ...]
     hoax: Hoax
     platforms: tuple[str, ...] = field(default=("x", "tiktok"))
@@ -232,8 +235,8 @@ _GLOBAL = (
     ("CA", 0.03), ("AU", 0.03),
 )  # fmt: skip
 _HOAX_COUNTRIES = (
-    ("US", 0.34), ("TR", 0.17), ("JP", 0.12), ("FR", 0.09), ("GB", 0.06), ("DE", 0.05),
-    ("BR", 0.05), ("IN", 0.04), ("ES", 0.03), ("IT", 0.03), ("CA", 0.02),
+    ("US", 0.36), ("TR", 0.18), ("JP", 0.13), ("FR", 0.10), ("GB", 0.045), ("DE", 0.04),
+    ("BR", 0.04), ("IN", 0.035), ("ES", 0.025), ("IT", 0.025), ("CA", 0.02),
 )  # fmt: skip
 _BOYCOTT = (
     ("US", 0.40), ("GB", 0.15), ("CA", 0.10), ("FR", 0.10), ("AU", 0.08), ("DE", 0.07),
@@ -247,56 +250,136 @@ _DAY = Profile("diurnal", amplitude=0.55, peak_hour=19.0)
 SCENARIO = Scenario(
     start=datetime(2024, 7, 19),
     days=7,
-    topics={
-        "it_outage": Topic(
-            "it_outage", "Global IT outage and a viral fake post", 0.12, ("x",), "ITOutage",
-            ("BlueScreen", "GlobalOutage", "BSOD", "Outage"),
-            "A fake claim about the cause of a global IT outage goes viral within hours.",
-        ),
-        "olympics": Topic(
-            "olympics", "Olympic Games chatter", 0.10, ("x",), "Olympics",
-            ("Paris2024", "GoldMedal", "Athletics", "Swimming", "TeamUSA"),
-            "A steady comparison topic with a day/night rhythm and many languages.",
-        ),
-        "boycott": Topic(
-            "boycott", "NovaMart boycott", 0.09, ("x", "tiktok"), "BoycottNovaMart",
-            ("NovaMart", "FairWages", "ShopLocal", "ConsumerPower"),
-            "A hashtag boycott that builds up over several days on two platforms.",
-        ),
-        "trend": Topic(
-            "trend", "Mirror dance challenge", 0.04, ("tiktok",), "MirrorDanceChallenge",
-            ("fyp", "dance", "challenge", "viral"),
-            "A playful challenge hashtag that rises and decays.",
-        ),
-        "background": Topic(
-            "background", "Everyday chatter", 0.65, ("x", "tiktok"), "",
-            ("MondayMotivation", "coffee", "music", "travel", "food", "weekend",
-             "photography", "fitness", "gaming", "books", "art", "news"),
-            "Posts about everything else, so that every story is a minority.",
-        ),
-    },  # fmt: skip
-    pools={
-        "general_x": Pool("general_x", "x", _GLOBAL, 180.0, 2.0, 40_000_000, 4.0),
-        "general_tiktok": Pool("general_tiktok", "tiktok", _GLOBAL, 250.0, 2.0, 40_000_000, 3.0),
-        "hoax_x": Pool("hoax_x", "x", _HOAX_COUNTRIES, 150.0, 1.3, 60_000, 2.5),
-        "boycott_x": Pool("boycott_x", "x", _BOYCOTT, 220.0, 1.6, 900_000, 3.0),
-        "boycott_tiktok": Pool("boycott_tiktok", "tiktok", _BOYCOTT, 300.0, 1.6, 900_000, 3.0),
-    },
+    topics=MappingProxyType(
+        {
+            "it_outage": Topic(
+                "it_outage",
+                "Global IT outage and a viral fake post",
+                0.12,
+                ("x",),
+                "ITOutage",
+                ("BlueScreen", "GlobalOutage", "BSOD", "Outage"),
+                "A fake claim about the cause of a global IT outage goes viral within hours.",
+            ),
+            "olympics": Topic(
+                "olympics",
+                "Olympic Games chatter",
+                0.10,
+                ("x",),
+                "Olympics",
+                ("Paris2024", "GoldMedal", "Athletics", "Swimming", "TeamUSA"),
+                "A steady comparison topic with a day/night rhythm and many languages.",
+            ),
+            "boycott": Topic(
+                "boycott",
+                "NovaMart boycott",
+                0.09,
+                ("x", "tiktok"),
+                "BoycottNovaMart",
+                ("NovaMart", "FairWages", "ShopLocal", "ConsumerPower"),
+                "A hashtag boycott that builds up over several days on two platforms.",
+            ),
+            "trend": Topic(
+                "trend",
+                "Mirror dance challenge",
+                0.04,
+                ("tiktok",),
+                "MirrorDanceChallenge",
+                ("fyp", "dance", "challenge", "viral"),
+                "A playful challenge hashtag that rises and decays.",
+            ),
+            "background": Topic(
+                "background",
+                "Everyday chatter",
+                0.65,
+                ("x", "tiktok"),
+                "",
+                (
+                    "MondayMotivation",
+                    "coffee",
+                    "music",
+                    "travel",
+                    "food",
+                    "weekend",
+                    "photography",
+                    "fitness",
+                    "gaming",
+                    "books",
+                    "art",
+                    "news",
+                ),
+                "Posts about everything else, so that every story is a minority.",
+            ),
+        }
+    ),
+    pools=MappingProxyType(
+        {
+            "general_x": Pool("general_x", "x", _GLOBAL, 180.0, 2.0, 40_000_000, 4.0),
+            "general_tiktok": Pool(
+                "general_tiktok", "tiktok", _GLOBAL, 250.0, 2.0, 40_000_000, 3.0
+            ),
+            "hoax_x": Pool("hoax_x", "x", _HOAX_COUNTRIES, 150.0, 1.3, 60_000, 2.5),
+            "boycott_x": Pool("boycott_x", "x", _BOYCOTT, 220.0, 1.6, 900_000, 3.0),
+            "boycott_tiktok": Pool("boycott_tiktok", "tiktok", _BOYCOTT, 300.0, 1.6, 900_000, 3.0),
+        }
+    ),
     streams=(
         Stream("background_x", "background", "x", 520, "general_x", _DAY, (0.70, 0.15, 0.03, 0.12)),
-        Stream("background_tiktok", "background", "tiktok", 130, "general_tiktok", _DAY,
-               (0.75, 0.10, 0.0, 0.15)),
-        Stream("it_outage", "it_outage", "x", 120, "hoax_x", Profile("burst", _HOAX_AT, _HOAX_DECAY),
-               (0.05, 0.665, 0.114, 0.171)),
-        Stream("olympics", "olympics", "x", 100, "general_x",
-               Profile("diurnal", amplitude=0.54, peak_hour=19.0), (0.60, 0.25, 0.05, 0.10)),
-        Stream("boycott_x", "boycott", "x", 50, "boycott_x",
-               Profile("wave", 0.0, 30.0, 84.0), (0.45, 0.35, 0.05, 0.15)),
-        Stream("boycott_tiktok", "boycott", "tiktok", 40, "boycott_tiktok",
-               Profile("wave", 0.0, 30.0, 108.0), (0.50, 0.30, 0.0, 0.20)),
-        Stream("trend", "trend", "tiktok", 40, "general_tiktok",
-               Profile("rise_decay", 24.0, 24.0), (0.55, 0.25, 0.0, 0.20)),
-    ),  # fmt: skip
+        Stream(
+            "background_tiktok",
+            "background",
+            "tiktok",
+            130,
+            "general_tiktok",
+            _DAY,
+            (0.75, 0.10, 0.0, 0.15),
+        ),
+        Stream(
+            "it_outage",
+            "it_outage",
+            "x",
+            120,
+            "hoax_x",
+            Profile("burst", _HOAX_AT, _HOAX_DECAY),
+            (0.05, 0.665, 0.114, 0.171),
+        ),
+        Stream(
+            "olympics",
+            "olympics",
+            "x",
+            100,
+            "general_x",
+            Profile("diurnal", amplitude=0.54, peak_hour=19.0),
+            (0.60, 0.25, 0.05, 0.10),
+        ),
+        Stream(
+            "boycott_x",
+            "boycott",
+            "x",
+            50,
+            "boycott_x",
+            Profile("wave", 0.0, 30.0, 84.0),
+            (0.45, 0.35, 0.05, 0.15),
+        ),
+        Stream(
+            "boycott_tiktok",
+            "boycott",
+            "tiktok",
+            40,
+            "boycott_tiktok",
+            Profile("wave", 0.0, 30.0, 108.0),
+            (0.50, 0.30, 0.0, 0.20),
+        ),
+        Stream(
+            "trend",
+            "trend",
+            "tiktok",
+            40,
+            "general_tiktok",
+            Profile("rise_decay", 24.0, 24.0),
+            (0.55, 0.25, 0.0, 0.20),
+        ),
+    ),
     hoax=Hoax(
         stream="it_outage",
         handle="realinsidernews",

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from agorascope.demo import phrases
 from agorascope.demo._counter import U64
 
-__all__ = ["Table", "join_tokens", "list_column", "lower", "prefixed"]
+__all__ = ["Table", "by_lang", "join_tokens", "list_column", "lower", "prefixed", "scatter"]
 
 I64 = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -79,3 +79,10 @@ def list_column(slots: Sequence[pa.Array]) -> pa.Array:
         pa.array(where[valid], pa.int64())
     )
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
+
+
+def scatter(values: pa.Array, rows: I64, n: int) -> pa.Array:
+    """An array of ``n`` nulls with ``values`` placed at ``rows`` (computing only what is used)."""
+    index = np.full(n, -1, dtype=np.int64)
+    index[rows] = np.arange(len(rows), dtype=np.int64)
+    return values.take(pa.array(index, pa.int64(), mask=index < 0))

@@ -18,14 +18,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from agorascope.demo._counter import Keys, hash_u64, scramble, uniform
 from agorascope.demo.authors import Authors, PoolPlan
 from agorascope.demo.content import Content
 from agorascope.demo.scenario import SCENARIO, Profile, Scenario
-from agorascope.demo.text import join_tokens
+from agorascope.demo.text import join_tokens, scatter
 from agorascope.errors import InvalidInputError
 from agorascope.store.schema import RELATIONS
 
@@ -147,7 +146,9 @@ class World:
         streams = self.scenario.streams
         shuffled = np.argsort(uniform(self.keys("slots"), np.arange(PERIOD)), kind="stable")
         self.slot_stream = np.empty(PERIOD, dtype=np.int64)
-        self.slot_stream[shuffled] = np.repeat(np.arange(len(streams)), [s.per_mille for s in streams])
+        self.slot_stream[shuffled] = np.repeat(
+            np.arange(len(streams)), [s.per_mille for s in streams]
+        )
         self.slot_rank = np.empty(PERIOD, dtype=np.int64)
         self.per = np.array([s.per_mille for s in streams], dtype=np.int64)
         self.positions = np.zeros((len(streams), int(self.per.max())), dtype=np.int64)
@@ -163,7 +164,9 @@ class World:
     def _plan_pools(self) -> None:
         streams = self.scenario.streams
         names = list(self.scenario.pools)
-        need = [sum(int(self.count[j]) for j, s in enumerate(streams) if s.pool == n) for n in names]
+        need = [
+            sum(int(self.count[j]) for j, s in enumerate(streams) if s.pool == n) for n in names
+        ]
         hoax_pool = streams[self.hoax].pool if self.hoax >= 0 else None
         self.pools: list[PoolPlan] = []
         base = 0
@@ -242,7 +245,7 @@ class World:
         """Relation codes (ORIGINAL, REPOST, QUOTE, REPLY) of posts ``(s, k)``."""
         u = uniform(self.keys("relation"), self.row_key(s, k))
         cum = self.cum_relations[s]
-        rel = (u >= cum[:, 0]).astype(np.int64) + (u >= cum[:, 1]) + (u >= cum[:, 2])
+        rel: I64 = (u >= cum[:, 0]).astype(np.int64) + (u >= cum[:, 1]) + (u >= cum[:, 2])
         rel[k == 0] = ORIGINAL
         for amp, kk in zip(self.scenario.hoax.amplifiers, self.amplifiers, strict=False):
             rel[(s == self.hoax) & (k == kk)] = REPOST if amp.relation == "repost" else QUOTE
@@ -257,7 +260,7 @@ class World:
         key = self.row_key(s, k)
         u = uniform(self.keys("parent"), key)
         back = np.floor(self.window[s] * -np.log1p(-u)).astype(np.int64)
-        parent = np.maximum(k - 1 - back, 0)
+        parent: I64 = np.maximum(k - 1 - back, 0)
         in_hoax = np.flatnonzero(s == self.hoax)
         if len(in_hoax) == 0:
             return parent
@@ -277,7 +280,7 @@ class World:
 
     def roots(self, s: I64, k: I64, rel: I64, parent: I64) -> I64:
         """First post of the cascade of each of ``(s, k)`` (itself for originals)."""
-        root = np.where(rel == ORIGINAL, k, parent)
+        root: I64 = np.where(rel == ORIGINAL, k, parent)
         todo = np.flatnonzero(rel != ORIGINAL)
         while len(todo):
             cur, cs = root[todo], s[todo]
@@ -304,7 +307,8 @@ class World:
         specials = self.authors.specials[pool]
         regular = self.authors.size[pool] - specials
         draw = np.floor(regular * u**_ACTIVITY).astype(np.int64)
-        return specials + np.minimum(draw, regular - 1)
+        out: I64 = specials + np.minimum(draw, regular - 1)
+        return out
 
     def authors_of(self, s: I64, k: I64) -> tuple[I64, I64]:
         """``(pool, index in pool)`` of the authors of ``(s, k)``; the hoax's accounts in place."""
@@ -320,14 +324,25 @@ class World:
 
     def batch(self, lo: int, hi: int) -> pa.RecordBatch:
         """Rows ``lo .. hi - 1`` as a record batch of :data:`DEMO_SCHEMA`."""
+        if hi <= lo:
+            return pa.RecordBatch.from_pylist([], schema=DEMO_SCHEMA)
         s, k = self.local(np.arange(lo, hi, dtype=np.int64))
         n = len(k)
         rel = self.relations(s, k)
         parent = self.parents(s, k)
         root = self.roots(s, k, rel, parent)
         pool, a = self.authors_of(s, k)
-        profile = self.authors.profile(pool, a)
+        # profiles are computed once per distinct author of the batch, then spread to the rows
+        _, first, spread = np.unique(self.authors.keys_of(pool, a), True, True)
+        spread_to_rows = pa.array(spread.reshape(-1), pa.int64())
+        profile = {
+            name: column.take(spread_to_rows)
+            for name, column in self.authors.profile(pool[first], a[first]).items()
+        }
         ids = self.post_ids(s, k)
+        derived = np.flatnonzero(rel != ORIGINAL)
+        root_row = np.arange(n, dtype=np.int64)
+        root_row[derived] = n + np.arange(len(derived))
         text = self.content.posts(s, k, rel, parent, root, pool, a)
         counts = self.content.engagement(s, k, rel, profile["author_followers"])
         columns: dict[str, pa.Array] = {
@@ -339,8 +354,10 @@ class World:
             "lang": text["lang"],
             "country": profile["author_country"],
             "url": self.post_urls(s, profile["author_handle"], ids),
-            "parent_id": _masked(self.post_ids(s, parent), rel != ORIGINAL),
-            "root_id": self.post_ids(s, root),
+            "parent_id": scatter(self.post_ids(s[derived], parent[derived]), derived, n),
+            "root_id": pa.concat_arrays([ids, self.post_ids(s[derived], root[derived])]).take(
+                pa.array(root_row)
+            ),
             "relation": _RELATIONS.take(pa.array(rel, pa.int64())),
             **counts,
             "hashtags": text["hashtags"],
@@ -348,15 +365,9 @@ class World:
             "urls": text["urls"],
             **profile,
         }
-        arrays = [columns[f.name] for f in DEMO_SCHEMA]
-        if n == 0:
-            return pa.RecordBatch.from_pylist([], schema=DEMO_SCHEMA)
-        return pa.RecordBatch.from_arrays(arrays, schema=DEMO_SCHEMA)
-
-
-def _masked(values: pa.Array, valid: NDArray[np.bool_]) -> pa.Array:
-    """``values`` with nulls where ``valid`` is False."""
-    return pc.if_else(pa.array(valid), values, pa.nulls(len(values), values.type))
+        return pa.RecordBatch.from_arrays(
+            [columns[f.name] for f in DEMO_SCHEMA], schema=DEMO_SCHEMA
+        )
 
 
 def generate(

@@ -2,9 +2,10 @@
 
 Parquet keeps the Arrow types. JSON Lines writes one object per post with lists as JSON arrays
 and times as ``"YYYY-MM-DD HH:MM:SS[.ffffff]"`` (naive UTC). CSV has a header row, the same time
-format, ``true`` / ``false`` booleans, empty cells for nulls and the list columns as JSON arrays
-(``["olympics","paris2024"]``). The file appears only once complete (written beside it, then
-renamed).
+format, ``true`` / ``false`` booleans, empty cells for nulls and the list columns as
+space-separated values (``olympics paris2024``; empty for an empty list), the form the CSV
+importer splits (hashtags, handles and URLs never contain spaces). The file appears only once
+complete (written beside it, then renamed).
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ def _write_duckdb(path: Path, batches: Iterator[pa.RecordBatch], fmt: Format) ->
         if fmt == "jsonl":
             con.execute(f"COPY (SELECT * FROM demo_posts) TO '{target}' (FORMAT json)")
         else:
-            lists = ", ".join(f"to_json({c}) AS {c}" for c in _LISTS)
+            lists = ", ".join(f"array_to_string({c}, ' ') AS {c}" for c in _LISTS)
             con.execute(
                 f"COPY (SELECT * REPLACE ({lists}) FROM demo_posts) TO '{target}' "
                 "(FORMAT csv, HEADER)"

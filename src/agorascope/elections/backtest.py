@@ -105,7 +105,7 @@ def score_forecast(run: ForecastRun, results: ResultSet) -> BacktestScore:
     err = (p - o) ** 2
     pc = np.clip(p, 1e-6, 1 - 1e-6)
     ll = -(o * np.log(pc) + (1 - o) * np.log(1 - pc))
-    called = (p > 0.5) == (o == 1)
+    called = (p != 0.5) & ((p > 0.5) == (o == 1))  # a 50 % forecast calls nothing
     dem_ev = float((ev * o).sum())
     per = pd.DataFrame(
         {"state": states, "dem_win_prob": p, "dem_won": o.astype(int), "squared_error": err,

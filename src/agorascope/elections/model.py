@@ -236,12 +236,15 @@ def estimate_states(
     as_of = as_of or eday
     if as_of > eday:
         as_of = eday
-    days_left = float((eday - as_of).days)
-    prior_lean, prior_sd, prev_nat = _prior_leans(results, year, cfg)
+    prior_lean, prior_sd, _prev_nat = _prior_leans(results, year, cfg)
     prev = results.year(results.previous_year(year)).reindex(list(STATES))
     turnout = prev["total_votes"].fillna(prev["total_votes"].median()).to_numpy(float)
 
     df = _poll_frame(polls, as_of, eday, cfg)
+    # the random walk to election day starts at the latest information, not at the forecast
+    # date: stale polls are uncertain however late the forecast is made
+    latest = min(as_of, df["end"].max().date() + timedelta(days=1))
+    days_left = float((eday - latest).days)
     idx = {s: i for i, s in enumerate(STATES)}
     is_nat = (df["state"] == "US").to_numpy()
     s_idx = np.array([idx.get(s, -1) for s in df["state"]])
@@ -296,8 +299,10 @@ def estimate_states(
             eff_var = float((ws**2 * var[m]).sum() / ws.sum() ** 2)
             lean_sd_poll[i] = math.sqrt(eff_var + cfg.state_error_sd**2)
         has = np.isfinite(lean_sd_poll)
-        prec_prior = 1 / (prior_sd**2 + cfg.lean_drift_sd**2 * days_left)
-        prec_poll = np.where(has, 1 / np.where(has, lean_sd_poll, 1.0) ** 2, 0.0)
+        # the polls measure today's lean, which may still drift before election day
+        prec_prior = 1 / prior_sd**2
+        poll_var = np.where(has, lean_sd_poll, 1.0) ** 2 + cfg.lean_drift_sd**2 * days_left
+        prec_poll = np.where(has, 1 / poll_var, 0.0)
         lean = (prior_lean * prec_prior + np.nan_to_num(poll_lean) * prec_poll) / (
             prec_prior + prec_poll
         )
@@ -307,6 +312,9 @@ def estimate_states(
         for h in house:
             m = pollster == h
             house[h] = float(resid_h[m].sum() / (m.sum() + cfg.house_pseudocount))
+        # anchor: the average poll has no house effect (the level is otherwise unidentified)
+        centre = float(np.mean([house[h] for h in pollster]))
+        house = {h: v - centre for h, v in house.items()}
         resid_p = p - np.array([house[h] for h in pollster]) - fitted
         raw = {
             g: float(resid_p[population == g].sum() / ((population == g).sum() + 10.0))
@@ -327,8 +335,7 @@ def estimate_states(
         prec = 1 / nat_var + 1 / f_sd**2
         nat_mean = (nat_mean / nat_var + f_mean / f_sd**2) / prec
         nat_var = 1 / prec
-    del prev_nat
-    lean_var = 1 / (prec_prior + prec_poll) + cfg.lean_drift_sd**2 * days_left
+    lean_var = 1 / (prec_prior + prec_poll)
     mean = nat_mean + lean
     return StateEstimates(
         states=STATES,

@@ -6,6 +6,7 @@ narrowed to a topic or query, and a time window ``[since, until)`` in UTC.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -110,7 +111,11 @@ def engagement_expr(posts: ir.Table) -> ir.IntegerValue:
 def execute(expr: ir.Table) -> pd.DataFrame:
     """Run an expression and return a pandas frame; backend errors become :class:`StoreError`."""
     try:
-        return expr.to_pandas()
+        with warnings.catch_warnings():
+            # ibis 12 calls DuckDB 2.0's deprecated fetch_arrow_table(); harmless until it is gone
+            warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+            df: pd.DataFrame = expr.to_pyarrow().to_pandas()
+        return df
     except Exception as e:  # the backends raise many unrelated exception types
         raise StoreError(f"listening query failed: {e}", query=_sql_or_none(expr)) from e
 
@@ -213,9 +218,7 @@ def interval_unit(interval: str) -> tuple[str, str]:
         ) from e
 
 
-def bucket_range(
-    first: pd.Timestamp, last: pd.Timestamp, interval: str
-) -> pd.DatetimeIndex:
+def bucket_range(first: pd.Timestamp, last: pd.Timestamp, interval: str) -> pd.DatetimeIndex:
     """Every bucket start from ``first`` to ``last`` (both already truncated)."""
     return pd.date_range(first, last, freq=interval_unit(interval)[1])
 

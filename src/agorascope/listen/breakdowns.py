@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -120,8 +121,12 @@ def top_authors(
     key = order[by]
     secondary = [] if key == "posts" else ["posts"]
     top = agg.order_by(
-        [ibis.desc(agg[key]).nulls_last(), *(ibis.desc(agg[c]) for c in secondary),
-         agg.platform, agg.author_id]
+        [
+            agg[key].desc(nulls_first=False),
+            *(agg[c].desc() for c in secondary),
+            agg.platform.asc(),
+            agg.author_id.asc(),
+        ]
     ).limit(n)
     df = execute(top)
     df = _sort(df, [key, *secondary], ["platform", "author_id"])  # backend order is not kept
@@ -135,12 +140,8 @@ def top_authors(
 
 def tier_expr(followers: ir.IntegerValue) -> ir.StringValue:
     """The amplifier tier label of a follower count (``unknown`` when null)."""
-    branches = [
-        (followers < hi, label) for label, _, hi in TIERS if hi is not None
-    ]
-    return ibis.cases(
-        (followers.isnull(), UNKNOWN_TIER), *branches, else_=TIERS[-1][0]
-    )
+    branches = [(followers < hi, label) for label, _, hi in TIERS if hi is not None]
+    return ibis.cases((followers.isnull(), UNKNOWN_TIER), *branches, else_=TIERS[-1][0])
 
 
 def amplifier_tiers(
@@ -172,7 +173,7 @@ def amplifier_tiers(
     got = execute(agg).set_index("tier")
     rows = []
     for label, lo, hi in (*TIERS, (UNKNOWN_TIER, None, None)):
-        r = got.loc[label] if label in got.index else None
+        r: Any = got.loc[label] if label in got.index else None
         rows.append(
             {
                 "tier": label,
@@ -194,7 +195,15 @@ def amplifier_tiers(
     df["max_followers"] = df["max_followers"].astype("Int64")
     return df[
         [
-            "tier", "min_followers", "max_followers", "posts", "post_share", "authors",
-            "reach", "reach_share", "engagement", "engagement_share",
+            "tier",
+            "min_followers",
+            "max_followers",
+            "posts",
+            "post_share",
+            "authors",
+            "reach",
+            "reach_share",
+            "engagement",
+            "engagement_share",
         ]
     ]

@@ -119,9 +119,10 @@ class CascadeForest:
         members = nd.index[nd["cascade"].to_numpy() == cascade]
         g = nx.DiGraph()
         ids = nd["id"].to_numpy()
+        parent: Any = nd["parent"].to_numpy()
         for v in members:
             g.add_node(ids[v], author_id=nd.at[v, "author_id"])
-            p = int(nd.at[v, "parent"])
+            p = int(parent[v])
             if p >= 0:
                 g.add_edge(ids[p], ids[v])
         return g
@@ -131,9 +132,7 @@ def _root_keys(t: ir.Table) -> ir.StringValue:
     return t.root_id.coalesce(ibis.cases((t.parent_id.isnull(), t.id), else_=t.parent_id))
 
 
-def _gather(
-    posts: ir.Table, min_size: int, max_nodes: int
-) -> pd.DataFrame:
+def _gather(posts: ir.Table, min_size: int, max_nodes: int) -> pd.DataFrame:
     t = posts.select(
         "platform", "id", "parent_id", "root_id", "author_id", "created_at", "relation"
     )
@@ -333,7 +332,9 @@ def forest_metrics(forest: CascadeForest) -> pd.DataFrame:
             "root_missing": roots["virtual"].to_numpy(),
         }
     )
-    return out.sort_values(["size", "platform", "root_id"], ascending=[False, True, True]).reset_index(drop=True)
+    return out.sort_values(
+        ["size", "platform", "root_id"], ascending=[False, True, True]
+    ).reset_index(drop=True)
 
 
 def cascade_metrics(
@@ -360,7 +361,12 @@ def cascade_metrics(
         (distinct authors), ``reattached`` and ``root_missing`` (see the module docstring).
     """
     forest = build_cascades(
-        posts, since, until, min_size=min_size, max_nodes=max_nodes, where=where,
+        posts,
+        since,
+        until,
+        min_size=min_size,
+        max_nodes=max_nodes,
+        where=where,
         progress=progress,
     )
     return forest_metrics(forest)
@@ -416,7 +422,12 @@ def account_stats(
         an h-index), sorted by t-factor.
     """
     forest = build_cascades(
-        posts, since, until, min_size=min_size, max_nodes=max_nodes, where=where,
+        posts,
+        since,
+        until,
+        min_size=min_size,
+        max_nodes=max_nodes,
+        where=where,
         progress=progress,
     )
     return forest_accounts(forest)

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -34,13 +34,14 @@ _STEP = {
     "week": timedelta(weeks=1),
 }
 
-_STOPWORDS = frozenset(
-    """a an and are as at be been but by can for from had has have he her his i if in into is it
-    its just me my no not of on or our rt she so than that the their them then there these they
-    this to too us was we were what when which who will with you your le la les de des du un une
-    et est en que qui pour pas sur au aux ce il elle ne se dans par plus et der die das und ist
-    nicht den mit von zu el los las y por con para del""".split()
-)
+_STOPWORD_TEXT = """
+a an and are as at be been but by can for from had has have he her his i if in into is it its just
+me my no not of on or our rt she so than that the their them then there these they this to too us
+was we were what when which who will with you your le la les de des du un une et est en que qui
+pour pas sur au aux ce il elle ne se dans par plus der die das und ist nicht den mit von zu el los
+las y por con para del
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]", re.UNICODE)
 
@@ -212,10 +213,15 @@ def _hashtag_counts(t: ir.Table) -> pd.DataFrame:
 
 
 def _lift_rows(
-    spike: dict[str, int], base: dict[str, int], n_s: int, n_b: int, name: str, top: int,
+    spike: dict[str, int],
+    base: dict[str, int],
+    n_s: int,
+    n_b: int,
+    name: str,
+    top: int,
     min_count: int,
 ) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for term, c_s in spike.items():
         if c_s < min_count:
             continue
@@ -276,13 +282,19 @@ def explain_spike(
             if k in r.index
         }
         if first_post.get("created_at") is not None:
-            first_post["created_at"] = pd.Timestamp(first_post["created_at"]).to_pydatetime()
+            first_post["created_at"] = pd.Timestamp(
+                cast(Any, first_post["created_at"])
+            ).to_pydatetime()
     return SpikeExplanation(
         terms=_lift_rows(dict(c_s), dict(c_b), n_s, n_b, "term", top, min_count),
         hashtags=_lift_rows(
             {str(k): int(v) for k, v in h_s.items()},
             {str(k): int(v) for k, v in h_b.items()},
-            n_s, n_b, "hashtag", top, min_count,
+            n_s,
+            n_b,
+            "hashtag",
+            top,
+            min_count,
         ),
         top_authors=[
             {
@@ -292,7 +304,7 @@ def explain_spike(
                 "followers": None if _isna(r.followers) else int(r.followers),
                 "posts": int(r.posts),
             }
-            for r in top_auth.head(top).itertuples()
+            for r in cast(Any, top_auth.head(top)).itertuples()
         ],
         first_post=first_post,
     )

@@ -66,9 +66,7 @@ def volume(
     return _dense(df, interval, tz, w, list(_COUNTS))
 
 
-def _dense(
-    df: pd.DataFrame, interval: str, tz: str, w: Window, cols: list[str]
-) -> pd.DataFrame:
+def _dense(df: pd.DataFrame, interval: str, tz: str, w: Window, cols: list[str]) -> pd.DataFrame:
     """Fill the intervals without posts with zeros and sort by bucket."""
     df = df.copy()
     df["bucket"] = pd.to_datetime(df["bucket"]).astype("datetime64[us]")
@@ -76,9 +74,10 @@ def _dense(
     first = lo if lo is not None else (df["bucket"].min() if len(df) else None)
     last = hi if hi is not None else (df["bucket"].max() if len(df) else None)
     if first is None or last is None:
-        return pd.DataFrame({"bucket": pd.Series([], dtype="datetime64[us]")} | {
-            c: pd.Series([], dtype="int64") for c in cols
-        })
+        return pd.DataFrame(
+            {"bucket": pd.Series([], dtype="datetime64[us]")}
+            | {c: pd.Series([], dtype="int64") for c in cols}
+        )
     index = pd.DatetimeIndex(bucket_range(first, last, interval)).astype("datetime64[us]")
     out = df.set_index("bucket").reindex(index, fill_value=0)
     out.index.name = "bucket"
@@ -205,14 +204,10 @@ def share_of_voice(
     wide = wide.reindex(columns=list(topics))
     total = wide.sum(axis=1)
     share = wide.div(total.where(total > 0), axis=0).fillna(0.0) * 100.0
-    out = (
-        wide.stack()
-        .rename("posts")
-        .to_frame()
-        .join(share.stack().rename("share"))
-        .reset_index()
-    )
+    out = pd.DataFrame({"posts": wide.stack(), "share": share.stack()}).reset_index()
     out["posts"] = out["posts"].astype("int64")
     order = {name: i for i, name in enumerate(topics)}
-    out = out.sort_values(["bucket", "topic"], key=lambda s: s.map(order) if s.name == "topic" else s)
+    out = out.sort_values(
+        ["bucket", "topic"], key=lambda s: s.map(order) if s.name == "topic" else s
+    )
     return out[["bucket", "topic", "posts", "share"]].reset_index(drop=True)

@@ -90,6 +90,11 @@ def _key(platform: Any, post_id: Any) -> str:
     return f"{platform}\x1f{post_id}"
 
 
+def _total(result: tantivy.SearchResult) -> int:
+    """The hit count of a search run with ``count=True`` (missing from tantivy's stubs)."""
+    return int(result.count)  # type: ignore[attr-defined]
+
+
 def _author_version(handle: Any, followers: Any) -> str:
     return f"{handle!r}\x1f{followers!r}"
 
@@ -191,9 +196,13 @@ class SearchIndex:
             raise StoreError(f"the search index {self.path} is locked by another writer") from e
 
     def searcher(self) -> tantivy.Searcher:
-        """A searcher on the last commit."""
-        self._index.reload()
+        """A searcher on the last commit (commits of this object are seen at once)."""
         return self._index.searcher()
+
+    def _commit(self, writer: tantivy.IndexWriter) -> None:
+        writer.commit()
+        writer.wait_merging_threads()
+        self._index.reload()
 
     # -- writing ------------------------------------------------------------------------
     def _add(
@@ -223,8 +232,7 @@ class SearchIndex:
         writer = self._writer()
         try:
             n = self._add(writer, [batch], replace)
-            writer.commit()
-            writer.wait_merging_threads()
+            self._commit(writer)
         except BaseException:
             writer.rollback()
             raise
@@ -239,8 +247,7 @@ class SearchIndex:
         try:
             writer.delete_all_documents()
             n = self._add(writer, batches, replace=False)
-            writer.commit()
-            writer.wait_merging_threads()
+            self._commit(writer)
         except BaseException:
             writer.rollback()
             raise
@@ -260,14 +267,14 @@ class SearchIndex:
         if "author_id" not in names:
             return 0
         seen: dict[str, str] = {}
-        cols = {c: _column(batch, c) for c in ("platform", "author_id", "author_handle",
-                                                 "author_followers")}
+        cols = {
+            c: _column(batch, c)
+            for c in ("platform", "author_id", "author_handle", "author_followers")
+        }
         for i in range(batch.num_rows):
             if cols["author_id"][i] is not None:
                 key = _key(cols["platform"][i], cols["author_id"][i])
-                seen[key] = _author_version(
-                    cols["author_handle"][i], cols["author_followers"][i]
-                )
+                seen[key] = _author_version(cols["author_handle"][i], cols["author_followers"][i])
         if not seen:
             return 0
         searcher = self.searcher()
@@ -277,30 +284,37 @@ class SearchIndex:
             clauses = [
                 tantivy.Query.boolean_query(
                     [
-                        (tantivy.Occur.Must,
-                         tantivy.Query.term_query(self.schema, "author_key", key)),
-                        (tantivy.Occur.MustNot,
-                         tantivy.Query.term_query(self.schema, "author_version", version)),
+                        (
+                            tantivy.Occur.Must,
+                            tantivy.Query.term_query(self.schema, "author_key", key),
+                        ),
+                        (
+                            tantivy.Occur.MustNot,
+                            tantivy.Query.term_query(self.schema, "author_version", version),
+                        ),
                     ]
                 )
                 for key, version in items[start : start + 512]
             ]
             q = tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
-            total = searcher.search(q, limit=1, count=True).count
+            total = _total(searcher.search(q, limit=1, count=True))
             if total:
-                for _, address in searcher.search(q, limit=int(total), count=False).hits:
+                for _, address in searcher.search(q, limit=total, count=False).hits:
                     doc = searcher.doc(address)
                     stale.append((str(doc.get_first("platform")), str(doc.get_first("id"))))
         if not stale:
             return 0
-        rows = posts.semi_join(keys_table(stale), ["platform", "id"]).select(
-            *[c for c in INDEX_COLUMNS if c in posts.columns]
+        cols = [c for c in INDEX_COLUMNS if c in posts.columns]
+        chunks = (
+            posts.semi_join(keys_table(stale[i : i + 20_000]), ["platform", "id"])
+            .select(*cols)
+            .to_pyarrow()
+            for i in range(0, len(stale), 20_000)
         )
         writer = self._writer()
         try:
-            n = self._add(writer, rows.to_pyarrow_batches(chunk_size=50_000), replace=True)
-            writer.commit()
-            writer.wait_merging_threads()
+            n = self._add(writer, chunks, replace=True)
+            self._commit(writer)
         except BaseException:
             writer.rollback()
             raise
@@ -331,9 +345,7 @@ class SearchIndex:
         searcher = self.searcher()
         if searcher.num_docs == 0:
             return None
-        agg = searcher.aggregate(
-            tantivy.Query.all_query(), {"m": {"max": {"field": "ingest_seq"}}}
-        )
+        agg = searcher.aggregate(tantivy.Query.all_query(), {"m": {"max": {"field": "ingest_seq"}}})
         value = agg["m"]["value"]
         return None if value is None else int(value)
 
@@ -350,9 +362,7 @@ class SearchIndex:
         """
         seq = posts.ingest_seq.fill_null(NULL_SEQ)
         counts = posts.group_by(seq=seq).agg(n=posts.count()).to_pyarrow()
-        store_counts = dict(
-            zip(counts["seq"].to_pylist(), counts["n"].to_pylist(), strict=True)
-        )
+        store_counts = dict(zip(counts["seq"].to_pylist(), counts["n"].to_pylist(), strict=True))
         index_counts = self.batch_counts()
         report = IndexReport(
             store_posts=sum(store_counts.values()),
@@ -382,11 +392,8 @@ class SearchIndex:
                 rows = posts.filter(seq.isin(refill)).select(
                     *[c for c in INDEX_COLUMNS if c in posts.columns]
                 )
-                report.reindexed = self._add(
-                    writer, rows.to_pyarrow_batches(chunk_size=50_000), replace=True
-                )
-            writer.commit()
-            writer.wait_merging_threads()
+                report.reindexed = self._add(writer, arrow_batches(rows), replace=True)
+            self._commit(writer)
         except BaseException:
             writer.rollback()
             raise
@@ -402,7 +409,7 @@ class SearchIndex:
     def count(self, node: Node) -> int:
         """Number of posts matching ``node``."""
         # tantivy needs a limit of at least 1 (0 panics)
-        return int(self.searcher().search(self.query(node), limit=1, count=True).count)
+        return _total(self.searcher().search(self.query(node), limit=1, count=True))
 
     def top(
         self,
@@ -437,21 +444,40 @@ class SearchIndex:
                     float(score) if sort == "relevance" else None,
                 )
             )
-        return (int(result.count) if count else None), hits
+        return (_total(result) if count else None), hits
 
     def keys(self, node: Node) -> list[tuple[str, str]]:
         """Every matching ``(platform, id)`` (use on small results)."""
         s = self.searcher()
         q = self.query(node)
-        total = s.search(q, limit=1, count=True).count
+        total = _total(s.search(q, limit=1, count=True))
         if not total:
             return []
-        result = s.search(q, limit=int(total), count=False)
+        result = s.search(q, limit=total, count=False)
         out = []
         for _, address in result.hits:
             doc = s.doc(address)
             out.append((str(doc.get_first("platform")), str(doc.get_first("id"))))
         return out
+
+
+def arrow_batches(expr: ir.Table, chunk_size: int = 50_000) -> Iterator[pa.RecordBatch | pa.Table]:
+    """Stream an Ibis table as Arrow batches.
+
+    Ibis 12's ``to_pyarrow_batches`` calls a method DuckDB 2.0 removed, so on DuckDB the
+    expression's SQL (generated by Ibis, never from user text) is streamed with
+    ``to_arrow_reader``; other backends use Ibis directly.
+    """
+    backend = expr._find_backend()
+    if backend.name != "duckdb":
+        yield from expr.to_pyarrow_batches(chunk_size=chunk_size)
+        return
+    sql = ibis.to_sql(expr, dialect="duckdb")
+    cursor = backend.con.cursor()
+    try:
+        yield from cursor.sql(str(sql)).to_arrow_reader(chunk_size)
+    finally:
+        cursor.close()
 
 
 def keys_table(keys: list[tuple[str, str]]) -> ir.Table:

@@ -47,7 +47,8 @@ def phrase_regex(node: Phrase) -> str:
     if node.slop == 0:
         return _gapped(node.words, (0,) * (len(node.words) - 1))
     if len(node.words) == 2:
-        return f" {word_regex(node.words[0])}{_ANY_WORD}{{0,{node.slop}}} {word_regex(node.words[1])} "
+        first, second = word_regex(node.words[0]), word_regex(node.words[1])
+        return f" {first}{_ANY_WORD}{{0,{node.slop}}} {second} "
     options = (_gapped(node.words, g) for g in gap_allocations(len(node.words) - 1, node.slop))
     return "(?:" + "|".join(options) + ")"
 

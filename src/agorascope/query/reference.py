@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from agorascope.query.ast import (
@@ -45,9 +45,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 def _word_matcher(pattern: str) -> Callable[[str], bool]:
     if not has_wildcard(pattern):
         return pattern.__eq__
-    regex = "".join(
-        ".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern
-    )
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     compiled = re.compile(regex, re.DOTALL)
     return lambda w: compiled.fullmatch(w) is not None
 
@@ -84,6 +82,16 @@ def _near(node: Near, found: list[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=65_536)
+def _words(text: str | None) -> list[str]:
+    return words(text)
+
+
+@lru_cache(maxsize=65_536)
+def _hosts(url: str | None, urls: tuple[str | None, ...] | None) -> set[str]:
+    return set(hosts(url, urls))
+
+
 class _Row:
     """One post with its words computed once."""
 
@@ -95,13 +103,14 @@ class _Row:
     @property
     def words(self) -> list[str]:
         if self._words is None:
-            self._words = words(self.row.get("text"))
+            self._words = _words(self.row.get("text"))
         return self._words
 
     @property
     def hosts(self) -> set[str]:
         if self._hosts is None:
-            self._hosts = set(hosts(self.row.get("url"), self.row.get("urls")))
+            urls = self.row.get("urls")
+            self._hosts = _hosts(self.row.get("url"), None if urls is None else tuple(urls))
         return self._hosts
 
 

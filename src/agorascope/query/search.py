@@ -20,7 +20,13 @@ import pyarrow as pa
 from agorascope.errors import AgorascopeError, InvalidInputError, StoreError
 from agorascope.query.ast import Node
 from agorascope.query.highlight import Snippet, snippet
-from agorascope.query.index import IndexReport, SearchIndex, keys_table
+from agorascope.query.index import (
+    INDEX_COLUMNS,
+    IndexReport,
+    SearchIndex,
+    arrow_batches,
+    keys_table,
+)
 from agorascope.query.parser import parse
 from agorascope.query.to_ibis import filter_posts
 from agorascope.query.topics import find_topic
@@ -172,20 +178,28 @@ def _node(query: str | Node) -> tuple[str, Node]:
     return repr(query), query
 
 
-def count(store: StoreLike, query: str | Node, *, use_index: bool = True) -> int:
+def count(
+    store: StoreLike,
+    query: str | Node,
+    *,
+    use_index: bool = True,
+    index_dir: Path | None = None,
+) -> int:
     """Number of posts matching ``query``.
 
     Raises:
         QuerySyntaxError: the query does not parse.
     """
     _, node = _node(query)
-    index = open_index(store) if use_index else None
+    index = open_index(store, index_dir=index_dir) if use_index else None
     if index is not None:
         return index.count(node)
     return int(filter_posts(store.posts(), node).count().to_pyarrow().as_py())
 
 
-def _details(store: StoreLike, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+def _details(
+    store: StoreLike, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
     if not keys:
         return {}
     posts = store.posts()
@@ -205,6 +219,7 @@ def search(
     sort: Sort = "relevance",
     snippets: bool = True,
     use_index: bool = True,
+    index_dir: Path | None = None,
 ) -> SearchResults:
     """Find the posts matching ``query``: the total and the first ``limit`` hits.
 
@@ -215,6 +230,7 @@ def search(
         sort: "relevance" (BM25, needs the index) or "newest" (``created_at`` descending).
         snippets: attach highlighted snippets of the text.
         use_index: allow the full-text index (else the Ibis predicate answers).
+        index_dir: the index folder (default: beside the store file).
 
     Raises:
         QuerySyntaxError: the query does not parse.
@@ -225,7 +241,7 @@ def search(
     if limit < 0 or limit > 10_000:
         raise InvalidInputError("limit must be between 0 and 10000")
     text, node = _node(query)
-    index = open_index(store) if use_index else None
+    index = open_index(store, index_dir=index_dir) if use_index else None
     if index is not None:
         total, ranked = index.top(node, limit=limit, sort=sort)
         assert total is not None
@@ -322,10 +338,8 @@ def rebuild_index(
     except AgorascopeError:
         index = SearchIndex.recreate(path)
     posts = store.posts()
-    from agorascope.query.index import INDEX_COLUMNS
-
     cols = [c for c in INDEX_COLUMNS if c in posts.columns]
-    return index.rebuild(posts.select(*cols).to_pyarrow_batches(chunk_size=chunk_size))
+    return index.rebuild(arrow_batches(posts.select(*cols), chunk_size))
 
 
 def resolve(store: StoreLike, topic_or_query: str, *, use_index: bool = True) -> ir.Table:

@@ -37,19 +37,26 @@ from agorascope.query.words import ascii_case_tables, hosts_string, words_string
 __all__ = ["filter_posts"]
 
 _WORDS = "_agorascope_words"
-_HOSTS = "_agorascope_hosts"
+_URL_HOSTS = "_agorascope_url_hosts"
+_LIST_HOSTS = "_agorascope_list_hosts"
 
 
-@ibis.udf.scalar.python
+@ibis.udf.scalar.python  # type: ignore[untyped-decorator]
 def agorascope_words(text: str) -> str:
     """The words string of a text (the word rule, in Python)."""
     return words_string(text)
 
 
-@ibis.udf.scalar.python
-def agorascope_hosts(url: str, urls: list[str]) -> str:
-    """The host-suffix string of a post's links."""
-    return hosts_string(url, urls)
+@ibis.udf.scalar.python  # type: ignore[untyped-decorator]
+def agorascope_url_hosts(url: str) -> str:
+    """The host-suffix string of one link."""
+    return hosts_string(url, None)
+
+
+@ibis.udf.scalar.python  # type: ignore[untyped-decorator]
+def agorascope_list_hosts(urls: list[str]) -> str:
+    """The host-suffix string of a list of links."""
+    return hosts_string(None, urls)
 
 
 def _walk(node: Node) -> Iterator[Node]:
@@ -88,7 +95,10 @@ class _Compiler:
             case Hashtag(tag):
                 expr = t.hashtags.contains(tag)
             case UrlHost(domain):
-                expr = t[_HOSTS].contains(f" {domain} ")
+                # Two one-argument UDFs: a backend may skip a UDF call on a null argument.
+                expr = t[_URL_HOSTS].contains(f" {domain} ").fill_null(False) | t[
+                    _LIST_HOSTS
+                ].contains(f" {domain} ").fill_null(False)
             case DateBound(at, lower):
                 stamp = ibis.literal(at, type="timestamp")
                 expr = t.created_at >= stamp if lower else t.created_at < stamp
@@ -142,7 +152,8 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
     if any(isinstance(n, Term | Phrase | Near) for n in nodes):
         extra[_WORDS] = agorascope_words(table.text)
     if any(isinstance(n, UrlHost) for n in nodes):
-        extra[_HOSTS] = agorascope_hosts(table.url, table.urls)
+        extra[_URL_HOSTS] = agorascope_url_hosts(table.url)
+        extra[_LIST_HOSTS] = agorascope_list_hosts(table.urls)
     expr = table.mutate(**extra) if extra else table
     predicate = _Compiler(expr).compile(node)
     out = expr.filter(predicate)

@@ -39,6 +39,7 @@ class Store:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None):
+        con.execute("SET enable_progress_bar = false")  # our own bars report progress
         self.con = con
         self.path = path
         self._ibis: Any = None

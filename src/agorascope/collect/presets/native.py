@@ -72,7 +72,7 @@ class NativePreset(Preset):
     def matches(self, probe: Probe) -> bool:
         cols = self._columns(probe)
         known = cols & set(CANONICAL_FIELDS)
-        return set(REQUIRED_FIELDS) <= cols and len(known) >= max(3, len(cols) // 2)
+        return set(REQUIRED_FIELDS) <= cols and 2 * len(known) >= len(cols)
 
     def check(self, probe: Probe) -> None:
         super().check(probe)

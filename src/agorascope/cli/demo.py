@@ -1,0 +1,59 @@
+"""``agorascope demo`` and ``agorascope demo-data``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agorascope.cli.common import console, fail_on_errors, print_json, settings_from
+
+__all__ = ["register"]
+
+
+def demo_data_command(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write (.parquet, .jsonl, .csv).")
+    ],
+    posts: Annotated[int, typer.Option("--posts", "-n", min=1, help="Number of posts.")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Write the seeded demo world (hoax burst, sports week, boycott, trend) to a file."""
+    from agorascope.demo import write
+
+    with fail_on_errors():
+        path = write(out, posts=posts, seed=seed, progress=not as_json)
+    if as_json:
+        print_json({"path": str(path), "posts": posts, "seed": seed})
+    else:
+        console.print(f"wrote {posts:,} posts (seed {seed}) to {path}")
+
+
+def demo_command(
+    ctx: typer.Context,
+    posts: Annotated[int, typer.Option("--posts", "-n", min=1, help="Generated posts.")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the overview as JSON.")] = False,
+) -> None:
+    """Load the demo world and the bundled real data, then show the overview."""
+    from agorascope.cli.data import print_overview
+    from agorascope.demo.load import load_demo
+    from agorascope.workspace import Workspace
+
+    settings = settings_from(ctx)
+    with fail_on_errors(), Workspace(settings) as ws:
+        load_demo(ws, posts=posts, seed=seed, progress=not as_json)
+        data = ws.stats()
+    if as_json:
+        print_json(data)
+        return
+    print_overview(data)
+    console.print(f"store: {settings.db.resolve()}")
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``demo`` and ``demo-data`` to the root application."""
+    root.command("demo")(demo_command)
+    root.command("demo-data")(demo_data_command)

@@ -1,0 +1,180 @@
+"""Builders of ``post_view``-shaped Arrow tables from the bundled real-data slices.
+
+Loaded by the listen tests and by ``tests/backends/test_listen_*.py`` (see SOURCE.md).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from agorascope.store.schema import POST_VIEW_AUTHOR_COLUMNS, POSTS_SCHEMA
+
+DATA = Path(__file__).parent / "data"
+
+VIEW_SCHEMA = pa.schema(
+    [
+        *POSTS_SCHEMA,
+        pa.field("author_handle", pa.string()),
+        pa.field("author_name", pa.string()),
+        pa.field("author_followers", pa.int64()),
+        pa.field("author_following", pa.int64()),
+        pa.field("author_verified", pa.bool_()),
+        pa.field("author_category", pa.string()),
+    ]
+)
+assert tuple(VIEW_SCHEMA.names[-len(POST_VIEW_AUTHOR_COLUMNS) :]) == POST_VIEW_AUTHOR_COLUMNS
+
+LANGS = {
+    "English": "en",
+    "Russian": "ru",
+    "German": "de",
+    "French": "fr",
+    "Spanish": "es",
+    "Ukrainian": "uk",
+    "Arabic": "ar",
+    "Italian": "it",
+    "Bulgarian": "bg",
+    "Japanese": "ja",
+}
+REGIONS = {
+    "United States": "US",
+    "United Kingdom": "GB",
+    "France": "FR",
+    "Azerbaijan": "AZ",
+    "Russian Federation": "RU",
+    "Germany": "DE",
+    "United Arab Emirates": "AE",
+    "Israel": "IL",
+    "Turkey": "TR",
+    "Japan": "JP",
+    "Italy": "IT",
+    "Ukraine": "UA",
+}
+_TAG = re.compile(r"#(\w+)")
+_MENTION = re.compile(r"@(\w+)")
+
+
+def view_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """A post_view table from dicts; missing columns are null, ``platform`` defaults to x."""
+    full = []
+    for r in rows:
+        d = {name: None for name in VIEW_SCHEMA.names}
+        d["platform"] = "x"
+        d.update(r)
+        full.append(d)
+    return pa.Table.from_pylist(full, schema=VIEW_SCHEMA)
+
+
+def ira_frame() -> pd.DataFrame:
+    """The IRA slice as read (strings, empty = missing)."""
+    return pd.read_csv(DATA / "ira_slice.csv.gz", dtype=str, keep_default_na=False)
+
+
+def ira_posts() -> pa.Table:
+    """The IRA slice as post_view rows.
+
+    id = ``ira-<row>``; relation from post_type (R repost, Q quote, else original); a repost's
+    ``parent_id``/``root_id`` is ``rt-<text>`` (the retweeted item is identified by its text,
+    the dataset holds no ids); followers = the author's count on their latest post.
+    """
+    d = ira_frame()
+    d["created"] = pd.to_datetime(d["publish_date"])
+    latest = d.sort_values("created").groupby("author_id").tail(1).set_index("author_id")
+    rows = []
+    for i, r in enumerate(d.itertuples()):
+        rel = {"R": "repost", "Q": "quote"}.get(r.post_type, "original")
+        item = "rt-" + r.content if rel == "repost" else None
+        rows.append(
+            {
+                "platform": "twitter",
+                "id": f"ira-{i}",
+                "author_id": r.author_id,
+                "created_at": r.created.to_pydatetime(),
+                "text": r.content,
+                "lang": LANGS.get(r.language),
+                "country": REGIONS.get(r.region),
+                "relation": rel,
+                "parent_id": item,
+                "root_id": item,
+                "hashtags": [t.lower() for t in _TAG.findall(r.content)],
+                "mentions": [m.lower() for m in _MENTION.findall(r.content)],
+                "author_handle": r.author_id.lower(),
+                "author_followers": int(latest.loc[r.author_id, "followers"]),
+                "author_category": r.account_category,
+            }
+        )
+    return view_table(rows)
+
+
+def twitter15_frame() -> pd.DataFrame:
+    """The Twitter15 slice as read (all strings)."""
+    return pd.read_csv(DATA / "twitter15_slice.csv.gz", dtype=str)
+
+
+def snowflake_time(tweet_id: str) -> datetime:
+    """Creation time (UTC) encoded in a Twitter snowflake id."""
+    return datetime(1970, 1, 1) + timedelta(milliseconds=(int(tweet_id) >> 22) + 1288834974657)
+
+
+def node_key(cascade: str, user: str, tweet: str, delay: str) -> str:
+    """The importer's id of a non-root Twitter15 node."""
+    return f"{cascade}/{user}/{tweet}/{delay}"
+
+
+def twitter15_posts() -> pa.Table:
+    """The Twitter15 slice imported as the importer does.
+
+    Root id = cascade id; other ids ``<cascade>/<user>/<tweet>/<delay>``; parent_id the parent's
+    id (the root id when the parent is the ROOT row's node); a node seen twice keeps its first
+    row; created_at = snowflake time of the cascade id + delay minutes; relation repost.
+    """
+    c = twitter15_frame()
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    roots = c[c["parent_user"] == "ROOT"]
+    root_key = {
+        r.cascade_id: node_key(r.cascade_id, r.user, r.tweet, r.delay_min)
+        for r in roots.itertuples()
+    }
+    # the ROOT row first: a node seen twice keeps its first row, and the root is the root
+    c = pd.concat([roots, c[c["parent_user"] != "ROOT"]])
+    for r in c.itertuples():
+        base = snowflake_time(r.cascade_id)
+        at = base + timedelta(minutes=float(r.delay_min))
+        if r.parent_user == "ROOT":
+            seen.add(root_key[r.cascade_id])
+            rows.append(
+                {
+                    "platform": "twitter",
+                    "id": r.cascade_id,
+                    "author_id": r.user,
+                    "created_at": at,
+                    "root_id": r.cascade_id,
+                    "relation": "original",
+                }
+            )
+            continue
+        key = node_key(r.cascade_id, r.user, r.tweet, r.delay_min)
+        if key in seen:
+            continue
+        seen.add(key)
+        pkey = node_key(r.cascade_id, r.parent_user, r.parent_tweet, r.parent_delay_min)
+        parent = r.cascade_id if pkey == root_key[r.cascade_id] else pkey
+        rows.append(
+            {
+                "platform": "twitter",
+                "id": key,
+                "author_id": r.user,
+                "created_at": at,
+                "parent_id": parent,
+                "root_id": r.cascade_id,
+                "relation": "repost",
+            }
+        )
+    return view_table(rows)

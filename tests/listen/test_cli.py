@@ -1,0 +1,106 @@
+"""``agorascope listen ...`` commands (the store is replaced by the test slices)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from agorascope.cli import app
+from agorascope.cli import listen as listen_cli
+from agorascope.listen import amplifier_tiers, cascade_metrics
+
+runner = CliRunner()
+
+
+class _FakeStore:
+    def __init__(self, posts: Any) -> None:
+        self._posts = posts
+
+    def posts(self) -> Any:
+        return self._posts
+
+
+@pytest.fixture
+def use(monkeypatch: pytest.MonkeyPatch) -> Any:
+    def set_posts(posts: Any) -> None:
+        monkeypatch.setattr(listen_cli, "open_store", lambda ctx: _FakeStore(posts))
+
+    return set_posts
+
+
+def _json(args: list[str]) -> Any:
+    result = runner.invoke(app, ["listen", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["volume", "--since", "2016-01-01", "--until", "2016-02-01", "--tz", "Europe/Paris"],
+        ["breakdown", "country"],
+        ["breakdown", "author", "--limit", "3"],
+        ["top-authors", "--by", "reach"],
+        ["tiers"],
+        ["spikes", "--interval", "day", "--since", "2016-01-01", "--until", "2017-01-01"],
+        ["hashtags", "-n", "5"],
+        ["hashtags", "--rising", "--since", "2015-07-01", "--until", "2015-10-01"],
+        ["cohashtags"],
+        ["coordination", "--window", "21600"],
+        ["duplicates", "--threshold", "0.9"],
+        ["accounts"],
+    ],
+    ids=lambda a: "-".join(a[:2]),
+)
+def test_commands_print_json_and_tables(use: Any, ira: Any, args: list[str]) -> None:
+    use(ira)
+    data = _json(args)
+    assert data
+    table = runner.invoke(app, ["listen", *args])
+    assert table.exit_code == 0, table.output
+
+
+def test_json_values_equal_the_library(use: Any, ira: Any, t15: Any) -> None:
+    use(ira)
+    tiers = _json(["tiers"])
+    lib = amplifier_tiers(ira)
+    assert [r["posts"] for r in tiers] == list(lib["posts"])
+    assert tiers[-1]["max_followers"] is None
+    use(t15)
+    rows = _json(["cascades", "--limit", "5"])
+    lib_c = cascade_metrics(t15).head(5)
+    assert [r["root_id"] for r in rows] == list(lib_c["root_id"])
+    assert [r["structural_virality"] for r in rows] == pytest.approx(
+        list(lib_c["structural_virality"])
+    )
+
+
+def test_trend_and_share_of_voice_need_queries(use: Any, ira: Any) -> None:
+    use(ira)
+    result = runner.invoke(app, ["listen", "trend"])
+    assert result.exit_code == 1 and "needs --query" in result.output
+    result = runner.invoke(app, ["listen", "volume", "--interval", "fortnight"])
+    assert result.exit_code == 1 and "unknown interval" in result.output
+
+
+def test_query_option_uses_the_query_language(use: Any, ira: Any) -> None:
+    pytest.importorskip("agorascope.query")
+    use(ira)
+    rows = _json(["trend", "--query", "#gopdebate", "--interval", "month",
+                  "--since", "2016-01-01", "--until", "2016-04-01"])
+    assert max(r["rounded"] for r in rows) == 100
+    sov = _json(["share-of-voice", "gop=#gopdebate", "dem=#demdebate",
+                 "--since", "2016-01-01", "--until", "2016-04-01", "--interval", "month"])
+    assert {r["topic"] for r in sov} == {"gop", "dem"}
+
+
+def test_gexf_option(use: Any, ira: Any, tmp_path: Path) -> None:
+    use(ira)
+    out = tmp_path / "net.gexf"
+    result = runner.invoke(app, ["listen", "coordination", "--window", "21600", "--gexf", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().lstrip().startswith("<?xml")

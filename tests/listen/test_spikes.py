@@ -1,0 +1,105 @@
+"""Spike detection and explanation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from agorascope.errors import InvalidInputError
+from agorascope.listen import detect_spikes, explain_spike
+from agorascope.listen.spikes import tokenize
+
+T0 = datetime(2024, 7, 19)
+
+
+def _hourly(counts: list[int], text: str = "ordinary chatter about weather", tags: list[str] | None = None
+            ) -> list[dict[str, Any]]:
+    rows = []
+    for h, n in enumerate(counts):
+        for i in range(n):
+            rows.append({"id": f"{h}-{i}", "author_id": f"u{i % 3}", "text": text,
+                         "hashtags": tags or [], "created_at": T0 + timedelta(hours=h, minutes=i % 60),
+                         "author_followers": 10})
+    return rows
+
+
+def test_one_spike_hand_case(table: Any) -> None:
+    base = [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3]  # mean 2.5, sd 0.5 -> floor sqrt(2.5)
+    rows = _hourly(base + [0, 0] + [1, 1])
+    burst = [(12, 30), (13, 10)]
+    for h, n in burst:
+        for i in range(n):
+            rows.append({"id": f"b{h}-{i}", "author_id": "bot" if i % 2 else f"v{i}",
+                         "text": "Crowdstrike outage grounds flights everywhere",
+                         "hashtags": ["outage"], "created_at": T0 + timedelta(hours=h, minutes=1 + i),
+                         "author_followers": 300_000 if i == 0 else 5})
+    found = detect_spikes(table(rows), T0, T0 + timedelta(hours=16), interval="hour")
+    assert len(found) == 1
+    s = found[0]
+    assert s.start == T0 + timedelta(hours=12) and s.peak == s.start
+    assert s.end == T0 + timedelta(hours=13) and s.until == T0 + timedelta(hours=14)
+    assert s.posts == 40 and s.peak_posts == 30 and s.intervals == 2
+    assert s.baseline_mean == pytest.approx(2.5)
+    sd = max(0.5, 2.5**0.5)
+    assert s.baseline_sd == pytest.approx(sd)
+    assert s.z == pytest.approx((30 - 2.5) / sd)
+    assert s.ratio == pytest.approx(12.0)
+    assert s.excess == pytest.approx(40 - 2 * 2.5)
+    ex = s.explanation
+    assert ex is not None
+    assert ex.hashtags[0]["hashtag"] == "outage"
+    # 40 of 40 spike posts, none of the 30 baseline posts: lift = 1 / (1 / 31)
+    assert ex.hashtags[0]["lift"] == pytest.approx(31.0)
+    terms = {t["term"]: t for t in ex.terms}
+    assert terms["crowdstrike"]["spike_posts"] == 40 and terms["crowdstrike"]["lift"] == pytest.approx(31.0)
+    assert "weather" not in terms
+    assert ex.top_authors[0]["author_id"] == "bot" and ex.top_authors[0]["posts"] == 20
+    assert ex.first_post is not None and ex.first_post["id"] == "b12-0"
+
+
+def test_flat_series_has_no_spike(table: Any) -> None:
+    assert detect_spikes(table(_hourly([5] * 30)), T0, T0 + timedelta(hours=30)) == []
+
+
+def test_min_posts_and_threshold(table: Any) -> None:
+    rows = _hourly([0] * 12 + [4])
+    assert detect_spikes(table(rows), T0, T0 + timedelta(hours=13), min_posts=5) == []
+    assert len(detect_spikes(table(rows), T0, T0 + timedelta(hours=13), min_posts=4)) == 1
+    with pytest.raises(InvalidInputError):
+        detect_spikes(table(rows), interval="fortnight")
+    with pytest.raises(InvalidInputError):
+        detect_spikes(table(rows), baseline=1)
+
+
+def test_spikes_on_ira_match_the_rule(ira: Any) -> None:
+    from agorascope.listen import volume
+
+    since, until = "2016-01-01", "2017-01-01"
+    series = volume(ira, since, until, interval="day")["posts"].tolist()
+    found = detect_spikes(ira, since, until, interval="day", baseline=7, explain=False)
+    assert found
+    starts = []
+    i = 7
+    while i < len(series):  # the documented rule, re-implemented plainly
+        base = series[i - 7 : i]
+        m = sum(base) / 7
+        sd = max((sum((x - m) ** 2 for x in base) / 7) ** 0.5, max(m, 1) ** 0.5)
+        if (series[i] - m) / sd >= 3 and series[i] >= 5:
+            starts.append(i)
+            while i + 1 < len(series) and series[i + 1] >= m + sd:
+                i += 1
+        i += 1
+    first = datetime(2016, 1, 1)
+    assert [s.start for s in found] == [first + timedelta(days=k) for k in starts]
+    top = found[0]
+    ex = explain_spike(ira, top.start_utc, top.until_utc, top.start_utc - timedelta(days=7), top.start_utc)
+    assert ex.first_post is not None
+    assert ex.first_post["created_at"] >= top.start_utc
+
+
+def test_tokenize() -> None:
+    text = "RT @Someone: The #Outage hit Airports https://t.co/x and l'aéroport, 2024!"
+    assert tokenize(text) == {"outage", "hit", "airports", "l'aéroport"} - {"outage"}
+    assert tokenize(None) == set()
