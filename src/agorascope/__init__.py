@@ -1,0 +1,54 @@
+"""agorascope: public-opinion intelligence on your own data.
+
+The Python API in one place::
+
+    import agorascope
+
+    with agorascope.open("news.duckdb") as ws:
+        ws.import_files(["tweets.csv"], format="ira")
+        print(ws.stats()["posts"])
+"""
+
+from __future__ import annotations
+
+from agorascope._version import __version__
+from agorascope.collect.pipeline import FileSummary, ImportSummary
+from agorascope.config import Settings
+from agorascope.errors import (
+    AgorascopeError,
+    ComputationError,
+    ImportFormatError,
+    IndexCorruptError,
+    InvalidInputError,
+    MigrationError,
+    MissingExtraError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuerySyntaxError,
+    StoreError,
+    UnsafeURLError,
+)
+from agorascope.store import Store
+from agorascope.workspace import Workspace, open
+
+__all__ = [
+    "AgorascopeError",
+    "ComputationError",
+    "FileSummary",
+    "ImportFormatError",
+    "ImportSummary",
+    "IndexCorruptError",
+    "InvalidInputError",
+    "MigrationError",
+    "MissingExtraError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuerySyntaxError",
+    "Settings",
+    "Store",
+    "StoreError",
+    "UnsafeURLError",
+    "Workspace",
+    "__version__",
+    "open",
+]

@@ -29,7 +29,13 @@ from agorascope.listen import (
     volume_summary,
 )
 
-pytestmark = pytest.mark.filterwarnings(r"ignore:fetch_\w+\(\) is deprecated:DeprecationWarning")
+pytestmark = [
+    # Ibis 12 calls DuckDB 2.0's deprecated fetch_* methods; PySpark 4.0 leaves py4j sockets
+    # for the garbage collector. Neither is ours to fix.
+    pytest.mark.filterwarnings(r"ignore:fetch_\w+\(\) is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def _load() -> ModuleType:

@@ -27,6 +27,7 @@ from agorascope.collect.presets import (
     open_source,
 )
 from agorascope.collect.presets.cascade import canonical_delay, snowflake_time
+from agorascope.collect.presets.ira import parse_ira_date
 from agorascope.errors import ImportFormatError
 
 FIX = Path(__file__).parent / "fixtures"
@@ -71,7 +72,7 @@ def test_detection(name: str, fmt: str) -> None:
 
 
 def test_unknown_format_lists_the_known_ones(fixtures: Path) -> None:
-    with pytest.raises(ImportFormatError, match="unknown format.*ira.*mapping") as info:
+    with pytest.raises(ImportFormatError, match=r"unknown format.*ira.*mapping") as info:
         detect_format(fixtures / "tiktok.jsonl")
     assert "video_id" in str(info.value)
 
@@ -80,7 +81,7 @@ def test_ambiguous_format_lists_candidates(tmp_path: Path) -> None:
     path = tmp_path / "both.csv"
     cols = ["id", "thread_id", "timestamp", "body", "author", "platform", "text", "created_at"]
     path.write_text(",".join(cols) + "\n" + ",".join("1" for _ in cols) + "\n", "utf-8")
-    with pytest.raises(ImportFormatError, match="ambiguous.*native or 4cat"):
+    with pytest.raises(ImportFormatError, match=r"ambiguous.*native or 4cat"):
         detect_format(path)
     assert open_source(path, format="4cat").format == "4cat"
 
@@ -110,9 +111,10 @@ def test_ira_counts_against_pandas(fixtures: Path) -> None:
     relations = Counter(r.fields["relation"] for r in records)
     types = df["post_type"].value_counts()
     assert relations == {"repost": types["R"], "quote": types.get("Q", 0), "original": types[""]}
-    assert sum(r.fields["lang"] is None for r in records) == (
-        df["language"] == "LANGUAGE UNDEFINED"
-    ).sum()
+    assert (
+        sum(r.fields["lang"] is None for r in records)
+        == (df["language"] == "LANGUAGE UNDEFINED").sum()
+    )
     assert sum(r.fields["country"] is None for r in records) == (df["region"] == "Unknown").sum()
     first = records[0].fields
     row = df.iloc[0]
@@ -193,8 +195,14 @@ def test_cascade_both_layouts_give_identical_records(fixtures: Path) -> None:
 
     folder = by_cascade(fixtures / "twitter15")
     flat = by_cascade(fixtures / "twitter15_cascades.csv.gz")
-    assert folder == flat
     assert len(folder) == 4
+    labelled = (fixtures / "twitter15" / "label.txt").read_text("utf-8")
+    for cascade in set(folder) - {line.split(":")[1] for line in labelled.split()}:
+        # a tree missing from label.txt is still imported, with no label
+        assert {f["cascade_label"] for f in folder[cascade]} == {None}
+        for f in flat[cascade]:
+            f["cascade_label"] = None
+    assert folder == flat
     again = by_cascade(fixtures / "twitter15")
     assert again == folder  # deterministic order
 
@@ -208,9 +216,10 @@ def test_cascade_root_time_labels_and_root_not_first(fixtures: Path) -> None:
         assert fields["created_at"] == epoch + timedelta(milliseconds=int(cascade) // 2**22)
         assert fields["relation"] == "original"
     labels = {r.fields["root_id"]: r.fields["cascade_label"] for r in records}
-    label_file = dict(
-        reversed(line.split(":")) for line in (fixtures / "twitter15/label.txt").read_text().split()
-    )
+    label_file: dict[str, str] = {}
+    for line in (fixtures / "twitter15/label.txt").read_text("utf-8").split():
+        label, source = line.split(":")
+        label_file[source] = label
     for cascade, label in labels.items():
         assert label == label_file.get(cascade)  # the unlabelled tree gives None
     assert None in labels.values()
@@ -285,7 +294,9 @@ def test_x_v2_jsonl_rejects_the_bad_line(fixtures: Path) -> None:
 
 
 def test_twarc_pages_and_flat_give_the_same_tweets(fixtures: Path) -> None:
-    pages = [json.loads(x) for x in (fixtures / "twarc_pages.jsonl").read_text("utf-8").split("\n") if x]
+    pages = [
+        json.loads(x) for x in (fixtures / "twarc_pages.jsonl").read_text("utf-8").split("\n") if x
+    ]
     page_records, _ = _split(open_source(fixtures / "twarc_pages.jsonl"))
     flat_records, _ = _split(open_source(fixtures / "twarc_flat.jsonl"))
     assert len(page_records) == sum(len(p["data"]) for p in pages)
@@ -347,15 +358,33 @@ def test_mapping_from_toml_with_constants_and_paths(fixtures: Path) -> None:
 def test_mapping_json_file_and_errors(fixtures: Path, tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_text(json.dumps({"platform": "==x", "id": "id", "text": "body"}), "utf-8")
-    records, _ = _split(open_source(fixtures / "reddit-politics-4cat.csv", mapping=load_mapping(path)))
+    records, _ = _split(
+        open_source(fixtures / "reddit-politics-4cat.csv", mapping=load_mapping(path))
+    )
     assert records[1].fields == {"platform": "=x", "id": "t1_iv1def", "text": "First!"}
-    with pytest.raises(ImportFormatError, match="unknown canonical field.*colour"):
+    with pytest.raises(ImportFormatError, match=r"unknown canonical field.*colour"):
         open_source(fixtures / "native.csv", mapping={"platform": "=x", "id": "id", "colour": "c"})
-    with pytest.raises(ImportFormatError, match="'missing_col'.*text"):
-        open_source(fixtures / "native.csv", mapping={"platform": "=x", "id": "id", "text": "missing_col"})
+    with pytest.raises(ImportFormatError, match=r"'missing_col'.*text"):
+        open_source(
+            fixtures / "native.csv", mapping={"platform": "=x", "id": "id", "text": "missing_col"}
+        )
     with pytest.raises(ImportFormatError, match="must give id"):
         open_source(fixtures / "native.csv", mapping={"platform": "=x"})
     bad = tmp_path / "bad.toml"
     bad.write_text("platform = 3\n", "utf-8")
     with pytest.raises(ImportFormatError, match="flat table"):
         load_mapping(bad)
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31)))
+def test_ira_dates_of_both_layouts_parse_back(moment: datetime) -> None:
+    moment = moment.replace(second=0, microsecond=0, tzinfo=UTC)
+    us = f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
+    assert parse_ira_date(us) == moment
+    assert parse_ira_date(moment.strftime("%Y-%m-%d %H:%M:%S")) == moment
+
+
+@pytest.mark.parametrize("text", ["13/1/2017 10:00", "2017-02-30 10:00:00", "", "10/1/17 9:00"])
+def test_ira_bad_dates_are_field_errors(text: str) -> None:
+    with pytest.raises(FieldError, match="not a date"):
+        parse_ira_date(text)

@@ -26,6 +26,10 @@ QUERIES = [
 
 
 @pytest.mark.spark
+# PySpark 4.0 sets a pandas option that pandas 3 deprecates, and py4j leaves sockets open.
+@pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_same_ids_on_spark_and_duckdb(spark_session: Any) -> None:
     posts = make_posts(150, seed=44)
     rows = posts.to_pylist()

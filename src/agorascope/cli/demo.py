@@ -36,21 +36,33 @@ def demo_command(
     posts: Annotated[int, typer.Option("--posts", "-n", min=1, help="Generated posts.")] = 20_000,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed.")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="Print the overview as JSON.")] = False,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the dashboard when loaded.")
+    ] = True,
+    host: Annotated[str | None, typer.Option(help="Bind address of the dashboard.")] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port.")] = None,
 ) -> None:
-    """Load the demo world and the bundled real data, then show the overview."""
+    """Load the demo world and the bundled real data, save its topics, then serve the
+    dashboard (``--no-serve``: print the overview instead)."""
     from agorascope.cli.data import print_overview
+    from agorascope.cli.serve import with_address, serve_app
     from agorascope.demo.load import load_demo
+    from agorascope.report.demo import prepare_demo
     from agorascope.workspace import Workspace
 
-    settings = settings_from(ctx)
+    settings = with_address(settings_from(ctx), host, port)
     with fail_on_errors(), Workspace(settings) as ws:
         load_demo(ws, posts=posts, seed=seed, progress=not as_json)
+        prepare_demo(ws.store, progress=not as_json)
         data = ws.stats()
     if as_json:
         print_json(data)
-        return
-    print_overview(data)
-    console.print(f"store: {settings.db.resolve()}")
+    else:
+        print_overview(data)
+        console.print(f"store: {settings.db.resolve()}")
+    if serve:
+        with fail_on_errors():
+            serve_app(settings)
 
 
 def register(root: typer.Typer) -> None:

@@ -44,7 +44,11 @@ __all__ = [
     "Reject",
     "detect_container",
     "iter_container",
-    "open_binary",
+    "iter_csv",
+    "iter_json",
+    "iter_jsonl",
+    "iter_parquet",
+    "parquet_columns",
     "read_header",
     "read_sample",
     "truncate_raw",
@@ -172,7 +176,11 @@ class _Opened:
     def __init__(self, path: Path):
         self._counter = _CountingRaw(open(path, "rb", buffering=0))  # noqa: SIM115
         buffered = io.BufferedReader(self._counter, 1 << 16)
-        self.gzipped = buffered.peek(2)[:2] == _GZIP_MAGIC
+        try:
+            self.gzipped = buffered.peek(2)[:2] == _GZIP_MAGIC
+        except OSError:
+            self._counter.close()
+            raise
         self.stream: IO[bytes] = (
             io.BufferedReader(gzip.GzipFile(fileobj=buffered), 1 << 16)  # type: ignore[arg-type]
             if self.gzipped
@@ -192,11 +200,6 @@ class _Opened:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_binary(path: Path) -> IO[bytes]:
-    """Open ``path`` for binary reading, decompressing gzip transparently."""
-    return _Opened(path).stream
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
@@ -423,14 +426,8 @@ def iter_csv(path: Path, progress: Progress) -> Iterator[Item | Reject]:
             except StopIteration:
                 break
             except _Oversized as e:
-                progress.bytes_read = opened.count
-                yield Reject(
-                    name,
-                    start,
-                    "",
-                    f"record longer than {MAX_FIELD_BYTES} bytes (lines {start}-{e.line})",
-                    truncate_raw(e.head),
-                )
+                reason = f"record longer than {MAX_FIELD_BYTES} bytes (lines {start}-{e.line})"
+                yield Reject(name, start, "", reason, truncate_raw(e.head))
                 continue
             except csv.Error as e:
                 raw = truncate_raw(lines.take_raw())
@@ -440,18 +437,13 @@ def iter_csv(path: Path, progress: Progress) -> Iterator[Item | Reject]:
             progress.bytes_read = opened.count
             if not row or (len(row) == 1 and not row[0].strip() and width > 1):
                 continue
-            if lines.eof:
-                yield Reject(
-                    name, start, "", "truncated: the file ends inside a quoted field",
-                    truncate_raw(raw),
-                )  # fmt: skip
-                continue
-            if len(row) != width:
+            if lines.eof or len(row) != width:
                 cut = not lines.ended_with_newline and len(row) < width
                 reason = (
-                    f"truncated last line: {len(row)} cells, the header has {width}"
-                    if cut
-                    else f"{len(row)} cells, the header has {width}"
+                    "truncated: the file ends inside a quoted field"
+                    if lines.eof
+                    else ("truncated last line: " if cut else "")
+                    + f"{len(row)} cells, the header has {width}"
                 )
                 yield Reject(name, start, "", reason, truncate_raw(raw))
                 continue
@@ -503,9 +495,7 @@ def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
 _WS = " \t\r\n"
 
 
-def iter_json(
-    path: Path, progress: Progress, chunk_size: int = 1 << 20
-) -> Iterator[Item | Reject]:
+def iter_json(path: Path, progress: Progress, chunk_size: int = 1 << 20) -> Iterator[Item | Reject]:
     """Stream a JSON document: each element of a top-level array, or each top-level value.
 
     Values are decoded one at a time from a sliding buffer, so a large array is never held in

@@ -108,12 +108,17 @@ def engagement_expr(posts: ir.Table) -> ir.IntegerValue:
     ).cast("int64")
 
 
+_PANDAS4_WARNING: type[Warning] = getattr(pd.errors, "Pandas4Warning", FutureWarning)
+
+
 def execute(expr: ir.Table) -> pd.DataFrame:
     """Run an expression and return a pandas frame; backend errors become :class:`StoreError`."""
     try:
         with warnings.catch_warnings():
             # ibis 12 calls DuckDB 2.0's deprecated fetch_arrow_table(); harmless until it is gone
             warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
+            # PySpark 4.0's toPandas uses pandas options and keywords that pandas 3 deprecates
+            warnings.simplefilter("ignore", _PANDAS4_WARNING)
             df: pd.DataFrame = expr.to_pyarrow().to_pandas()
         return df
     except Exception as e:  # the backends raise many unrelated exception types

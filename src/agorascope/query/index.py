@@ -24,7 +24,7 @@ import tantivy
 from agorascope.errors import IndexCorruptError, StoreError
 from agorascope.query.ast import Node
 from agorascope.query.to_tantivy import INT_FIELDS, KEYWORD_FIELDS, build_schema, compile_query
-from agorascope.query.words import ascii_lower, hosts, words_string
+from agorascope.query.words import ascii_lower, hosts, words_strings
 
 __all__ = ["INDEX_COLUMNS", "IndexReport", "SearchIndex"]
 
@@ -109,37 +109,45 @@ def _column(batch: pa.Table | pa.RecordBatch, name: str) -> list[Any]:
 
 
 def _documents(batch: pa.Table | pa.RecordBatch) -> Iterator[tuple[str, tantivy.Document]]:
-    cols = {name: _column(batch, name) for name in INDEX_COLUMNS}
+    cols = {name: _column(batch, name) for name in INDEX_COLUMNS if name != "text"}
+    texts = (
+        words_strings(batch.column("text"))
+        if "text" in batch.schema.names
+        else [" "] * batch.num_rows
+    )
+    keyword_fields = list(KEYWORD_FIELDS.items())
+    int_fields = [(cols[c], name) for c, name in INT_FIELDS.items()]
     for i in range(batch.num_rows):
-        platform, post_id = cols["platform"][i], cols["id"][i]
-        fields: dict[str, Any] = {
-            "key": _key(platform, post_id),
-            "platform": str(platform),
-            "id": str(post_id),
-            "words": words_string(cols["text"][i]),
-        }
-        for column, name in KEYWORD_FIELDS.items():
+        platform = cols["platform"][i]
+        key = _key(platform, cols["id"][i])
+        doc = tantivy.Document()
+        doc.add_text("key", key)
+        doc.add_text("platform", str(platform))
+        doc.add_text("id", str(cols["id"][i]))
+        doc.add_text("words", texts[i])
+        for column, name in keyword_fields:
             value = cols[column][i]
             if value is not None:
-                fields[name] = ascii_lower(value)
-        tags = [t for t in cols["hashtags"][i] or () if t is not None]
-        if tags:
-            fields["hashtags"] = tags
-        found = hosts(cols["url"][i], cols["urls"][i])
-        if found:
-            fields["hosts"] = found
-        for column, name in INT_FIELDS.items():
-            value = cols[column][i]
+                doc.add_text(name, ascii_lower(value))
+        for tag in cols["hashtags"][i] or ():
+            if tag is not None:
+                doc.add_text("hashtags", tag)
+        for host in hosts(cols["url"][i], cols["urls"][i]):
+            doc.add_text("hosts", host)
+        for values, name in int_fields:
+            value = values[i]
             if value is not None:
-                fields[name] = value
-        if cols["author_id"][i] is not None:
-            fields["author_key"] = _key(platform, cols["author_id"][i])
-            fields["author_version"] = _author_version(
-                cols["author_handle"][i], cols["author_followers"][i]
-            )
+                doc.add_integer(name, value)
         if cols["ingest_seq"][i] is None:
-            fields["ingest_seq"] = NULL_SEQ
-        yield fields["key"], tantivy.Document(**fields)
+            doc.add_integer("ingest_seq", NULL_SEQ)
+        author = cols["author_id"][i]
+        if author is not None:
+            doc.add_text("author_key", _key(platform, author))
+            doc.add_text(
+                "author_version",
+                _author_version(cols["author_handle"][i], cols["author_followers"][i]),
+            )
+        yield key, doc
 
 
 class SearchIndex:
@@ -304,10 +312,10 @@ class SearchIndex:
                     stale.append((str(doc.get_first("platform")), str(doc.get_first("id"))))
         if not stale:
             return 0
-        cols = [c for c in INDEX_COLUMNS if c in posts.columns]
+        wanted = [c for c in INDEX_COLUMNS if c in posts.columns]
         chunks = (
             posts.semi_join(keys_table(stale[i : i + 20_000]), ["platform", "id"])
-            .select(*cols)
+            .select(*wanted)
             .to_pyarrow()
             for i in range(0, len(stale), 20_000)
         )

@@ -18,8 +18,10 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
-from urllib.parse import urlsplit
+from functools import cache, lru_cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "CJK_RANGES",
@@ -115,6 +117,26 @@ def words_string(text: str | None) -> str:
     return " " + " ".join(found) + " " if found else " "
 
 
+def words_strings(texts: pa.Array | pa.ChunkedArray) -> list[str]:
+    """:func:`words_string` of every text of an Arrow string array (same result, faster).
+
+    ASCII texts are handled by Arrow's vectorised kernels (lower-case, then every run of
+    characters other than ``a-z0-9`` becomes one space); the others by :func:`words_string`.
+    """
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    texts = texts.cast(pa.string())
+    fast = pc.and_(pc.string_is_ascii(texts), pc.less_equal(pc.utf8_length(texts), MAX_WORD_CHARS))
+    spaced = pc.replace_substring_regex(pc.ascii_lower(texts), "[^a-z0-9]+", " ")
+    trimmed = pc.utf8_trim(spaced, " ")
+    out = pc.binary_join_element_wise(" ", trimmed, " ", "")
+    out = pc.if_else(pc.equal(trimmed, ""), " ", out)
+    flags = fast.to_pylist()
+    result = out.to_pylist()
+    raw = texts.to_pylist()
+    return [r if f else words_string(t) for r, f, t in zip(result, flags, raw, strict=True)]
+
+
 def query_words(term: str) -> list[str]:
     """The words of a query term, keeping the wildcards ``*`` and ``?`` inside words."""
     return [w for w in _QUERY_WORD_RE.findall(normalize(term)) if len(w) <= MAX_WORD_CHARS]
@@ -130,17 +152,30 @@ def ascii_case_tables() -> tuple[str, str]:
     return _UPPER, _LOWER
 
 
-def _host(url: str) -> str | None:
-    candidate = url.strip()
-    if "://" not in candidate:
-        candidate = "//" + candidate
-    try:
-        host = urlsplit(candidate).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host.rstrip(".")
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_NETLOC_END_RE = re.compile(r"[/?#]")
+
+
+@lru_cache(maxsize=100_000)
+def _suffixes(netloc: str) -> tuple[str, ...]:
+    bracketed = netloc.startswith("[")
+    host = netloc[1:].partition("]")[0] if bracketed else netloc.partition(":")[0]
+    parts = host.lower().rstrip(".").split(".")
+    out = (".".join(parts[i:]) for i in range(len(parts)))
+    return tuple(x for x in out if x and not any(c.isspace() for c in x))
+
+
+def _host_suffixes(url: str) -> tuple[str, ...]:
+    """Domain suffixes of a link's host. The host is what follows ``scheme://`` (if any) up
+    to ``/ ? #``, without ``user@`` and ``:port`` (or the inside of ``[...]``), lower-cased,
+    with any trailing dot removed."""
+    rest = url.strip()
+    m = _SCHEME_RE.match(rest)
+    if m is not None:
+        rest = rest[m.end() :]
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    return _suffixes(_NETLOC_END_RE.split(rest, maxsplit=1)[0].rpartition("@")[2])
 
 
 def hosts(url: str | None, urls: Iterable[str | None] | None) -> list[str]:
@@ -149,18 +184,12 @@ def hosts(url: str | None, urls: Iterable[str | None] | None) -> list[str]:
     ``https://www.LeMonde.fr/x`` gives ``fr``, ``lemonde.fr`` and ``www.lemonde.fr``, so the
     query ``url:lemonde.fr`` finds it.
     """
+    if not urls:
+        return list(_host_suffixes(url)) if url else []
     out: set[str] = set()
-    for u in [url, *(urls or [])]:
-        if not u:
-            continue
-        host = _host(u)
-        if not host:
-            continue
-        parts = ascii_lower(host).split(".")
-        for i in range(len(parts)):
-            suffix = ".".join(parts[i:])
-            if suffix and " " not in suffix:
-                out.add(suffix)
+    for u in [url, *urls]:
+        if u:
+            out.update(_host_suffixes(u))
     return sorted(out)
 
 

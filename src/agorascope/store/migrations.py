@@ -124,3 +124,17 @@ _V1 = (
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "posts, authors, sources, imports, cascades, topics, audit log", _V1),
 )
+
+_V2 = (
+    """CREATE TABLE tokens (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR,
+        role VARCHAR NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+        secret_hash VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        last_used_at TIMESTAMP,
+        revoked_at TIMESTAMP
+    )""",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(2, "API tokens (hashes only)", _V2))

@@ -32,6 +32,7 @@ retweet or quote is not in the data.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -42,7 +43,9 @@ from agorascope.collect.readers import Item
 
 __all__ = ["IraPreset", "ira_id", "parse_ira_date"]
 
-_DATE_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+# strptime is slow when formats are tried in turn; two anchored patterns do the same job
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 _RELATIONS = {"": "original", "R": "repost", "RETWEET": "repost", "Q": "quote"}
 _RELATIONS["QUOTE_TWEET"] = "quote"
 _NO_LANGUAGE = {"LANGUAGE UNDEFINED", "UNDEFINED", "UNKNOWN"}
@@ -56,12 +59,20 @@ def parse_ira_date(value: str, field: str = "publish_date") -> datetime:
         FieldError: the value matches no known layout.
     """
     text = value.strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    raise FieldError(field, f"not a date like 10/1/2017 19:58 or 2016-12-27 15:32:00: {text!r}")
+    us, iso = _US_DATE.fullmatch(text), _ISO_DATE.fullmatch(text)
+    try:
+        if us is not None:
+            month, day, year, hour, minute, second = us.groups()
+        elif iso is not None:
+            year, month, day, hour, minute, second = iso.groups()
+        else:
+            raise ValueError("no known layout")
+        return datetime(int(year), int(month), int(day), int(hour), int(minute),
+                        int(second or 0), tzinfo=UTC)  # fmt: skip
+    except ValueError:
+        raise FieldError(
+            field, f"not a date like 10/1/2017 19:58 or 2016-12-27 15:32:00: {text!r}"
+        ) from None
 
 
 def ira_id(author: str, published: datetime, harvested: str, updates: str, post_type: str,

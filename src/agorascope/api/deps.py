@@ -1,0 +1,183 @@
+"""FastAPI dependencies, as ``Annotated`` aliases used in route signatures.
+
+``Viewer``, ``Analyst`` and ``Admin`` authenticate the caller and check the role; a route
+without one of them must be listed in :data:`agorascope.api.app.PUBLIC_PATHS` (a test walks
+every route to prove it).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import ibis.expr.types as ir
+from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from agorascope.api.errors import CSRFError, NotAuthenticatedError
+from agorascope.api.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    TOKEN_COOKIE,
+    Principal,
+    Role,
+    authenticate,
+    csrf_ok,
+)
+from agorascope.api.state import AppState
+from agorascope.errors import InvalidInputError, PermissionDeniedError
+from agorascope.store.store import Store
+
+__all__ = [
+    "Admin",
+    "Analyst",
+    "Page",
+    "RoleGuard",
+    "Selected",
+    "StateDep",
+    "StoreDep",
+    "Viewer",
+]
+
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_state(request: Request) -> AppState:
+    """The app's state."""
+    state: AppState = request.app.state.agorascope
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_store(state: StateDep) -> Store:
+    """This worker thread's store."""
+    return state.store()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization")
+    if auth is None:
+        return None
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise NotAuthenticatedError("the Authorization header must be 'Bearer <token>'")
+    return value.strip()
+
+
+def identify(state: AppState, request: Request) -> Principal | None:
+    """The caller: a token's holder, the trusted local user, or None (anonymous).
+
+    Raises:
+        NotAuthenticatedError: a token was given but is unknown, malformed or revoked.
+    """
+    token = _bearer(request) or request.cookies.get(TOKEN_COOKIE)
+    if token:
+        principal = authenticate(state.store(), token)
+        if principal is None:
+            raise NotAuthenticatedError("invalid or revoked token")
+        return principal
+    if state.trusts_local_user(request.headers.get("host", "")):
+        return Principal("local user", Role.admin)
+    return None
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse a state-changing request without a bearer token and without the CSRF token.
+
+    Raises:
+        CSRFError: the token is missing or does not match the cookie.
+    """
+    if request.method not in UNSAFE or request.headers.get("authorization"):
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
+        raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
+
+
+async def current_principal(request: Request) -> Principal | None:
+    """The caller (cached on the request), or None."""
+    if not hasattr(request.state, "principal"):
+        state = get_state(request)
+        request.state.principal = await run_in_threadpool(identify, state, request)
+    principal: Principal | None = request.state.principal
+    return principal
+
+
+class RoleGuard:
+    """A dependency admitting callers that hold ``role`` (and passing the CSRF check)."""
+
+    def __init__(self, role: Role):
+        self.role = role
+
+    async def __call__(self, request: Request) -> Principal:
+        principal = await current_principal(request)
+        if principal is None:
+            raise NotAuthenticatedError(f"this needs a token with the {self.role.name} role")
+        if not principal.may(self.role):
+            raise PermissionDeniedError(
+                f"this needs the {self.role.name} role; the token has {principal.role.name}"
+            )
+        await check_csrf(request)
+        return principal
+
+
+Viewer = Annotated[Principal, Depends(RoleGuard(Role.viewer))]
+Analyst = Annotated[Principal, Depends(RoleGuard(Role.analyst))]
+Admin = Annotated[Principal, Depends(RoleGuard(Role.admin))]
+
+
+class Paging:
+    """``limit`` and ``offset`` query parameters."""
+
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=1000, description="Items per page.")] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items skipped.")] = 0,
+    ):
+        self.limit = limit
+        self.offset = offset
+
+    def page(self, items: list[Any]) -> dict[str, Any]:
+        """The page of ``items`` as ``{items, total, limit, offset}``."""
+        return {
+            "items": items[self.offset : self.offset + self.limit],
+            "total": len(items),
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+Page = Annotated[Paging, Depends()]
+
+
+def select_posts(
+    store: StoreDep,
+    q: Annotated[str | None, Query(max_length=2000, description="Boolean query.")] = None,
+    topic: Annotated[str | None, Query(max_length=100, description="Saved topic name.")] = None,
+) -> ir.Table:
+    """The posts of ``q`` or ``topic`` (all posts when neither is given)."""
+    from agorascope.query import filter_posts, resolve
+    from agorascope.query.topics import get_topic
+
+    if q and topic:
+        raise InvalidInputError("give q or topic, not both")
+    if q:
+        return filter_posts(store.posts(), q)
+    if topic:
+        get_topic(store, topic)
+        return resolve(store, topic, use_index=False)
+    return store.posts()
+
+
+Selected = Annotated[ir.Table, Depends(select_posts)]

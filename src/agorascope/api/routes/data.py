@@ -1,0 +1,64 @@
+"""Overview of the store, and file import (upload)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from agorascope.api.deps import Analyst, StateDep, StoreDep, Viewer
+from agorascope.api.schemas import ErrorPublic, ImportPublic
+from agorascope.collect.pipeline import import_paths
+from agorascope.errors import InvalidInputError
+from agorascope.report import overview_report
+from agorascope.report._json import plain
+from agorascope.store.backends import DuckDBBackend
+from agorascope.store.stats import overview
+
+router = APIRouter(prefix="/api", tags=["data"], responses={422: {"model": ErrorPublic}})
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_FILES = 20
+
+
+def overview_data(store: Any) -> dict[str, Any]:
+    """The overview page's data (stats, sources, topics with counts)."""
+    return overview_report(store, overview(DuckDBBackend(store)))
+
+
+@router.get("/overview")
+def get_overview(_: Viewer, state: StateDep, store: StoreDep) -> dict[str, Any]:
+    """Counts, time span, breakdowns, data sources and topics of the store."""
+    return plain(state.cache.get(store, ("overview",), lambda: overview_data(store)))  # type: ignore[no-any-return]
+
+
+def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str | None) -> Any:
+    """Save uploads under a temporary folder (with safe names) and import them."""
+    if not uploads or len(uploads) > MAX_FILES:
+        raise InvalidInputError(f"send between 1 and {MAX_FILES} files")
+    with tempfile.TemporaryDirectory(prefix="agorascope-upload-") as tmp:
+        paths = []
+        for i, up in enumerate(uploads):
+            name = _SAFE.sub("_", Path(up.filename or "upload").name).lstrip(".") or "upload"
+            target = Path(tmp) / f"{i:02d}-{name[-120:]}"
+            with target.open("wb") as out:
+                while chunk := up.file.read(1 << 20):
+                    out.write(chunk)
+            paths.append(target)
+        return import_paths(store, paths, format=fmt or None, settings=state.settings)
+
+
+@router.post("/import", response_model=ImportPublic, status_code=201)
+def post_import(
+    _: Analyst,
+    state: StateDep,
+    store: StoreDep,
+    files: Annotated[list[UploadFile], File(description="Files to import.")],
+    format: Annotated[str | None, Form(max_length=40, description="Format (auto).")] = None,
+) -> dict[str, Any]:
+    """Import uploaded files (CSV, JSON Lines, Parquet, platform exports); idempotent."""
+    summary = import_uploads(state, store, files, format)
+    return plain(summary.to_dict())  # type: ignore[no-any-return]

@@ -1,0 +1,240 @@
+"""Server-rendered dashboard pages: overview, topic, search, compare, sign-in."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from agorascope.api.deps import Analyst, StateDep, StoreDep, Viewer
+from agorascope.api.errors import CSRFError
+from agorascope.api.pages_render import render_page
+from agorascope.api.routes.data import import_uploads, overview_data
+from agorascope.api.security import (
+    CSRF_COOKIE,
+    TOKEN_COOKIE,
+    Principal,
+    Role,
+    authenticate,
+    csrf_ok,
+)
+from agorascope.errors import InvalidInputError, QuerySyntaxError
+from agorascope.query import add_topic, get_topic, list_topics, remove_topic
+from agorascope.report import compare_figures, compare_report, render_topic_html, topic_figures
+from agorascope.report import topic_report as build_topic_report
+from agorascope.report._json import plain
+from agorascope.report.search import search_page
+
+router = APIRouter(include_in_schema=False)
+
+Since = Annotated[str | None, Query(max_length=40)]
+Until = Annotated[str | None, Query(max_length=40)]
+
+
+def _can_edit(p: Principal) -> bool:
+    return p.may(Role.analyst)
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request, principal: Viewer, state: StateDep, store: StoreDep) -> Response:
+    """The overview: counts, data sources, topics."""
+    data = plain(state.cache.get(store, ("overview",), lambda: overview_data(store)))
+    return render_page(
+        request, "overview.html", {"title": "Overview", "data": data, "can_edit": _can_edit(principal)}
+    )
+
+
+@router.get("/topics/{name:path}", response_class=HTMLResponse)
+def topic_page(
+    request: Request,
+    _: Viewer,
+    state: StateDep,
+    store: StoreDep,
+    name: str,
+    since: Since = None,
+    until: Until = None,
+    cascade: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """A topic: timeline, spikes, share of voice, map, tiers, authors, hashtags, cascades."""
+    get_topic(store, name)
+    since, until = since or None, until or None
+    key = ("topic", name, since, until, cascade)
+    r = state.cache.get(
+        store, key, lambda: build_topic_report(store, name, since, until, cascade=cascade)
+    )
+    return render_page(
+        request,
+        "topic.html",
+        {
+            "title": r.name,
+            "r": r,
+            "figures": topic_figures(r),
+            "since": since,
+            "until": until,
+            "picker": True,
+        },
+    )
+
+
+@router.get("/reports/{name:path}", response_class=HTMLResponse)
+def report_download(
+    _: Viewer, state: StateDep, store: StoreDep, name: str, since: Since = None, until: Until = None
+) -> Response:
+    """The topic's self-contained HTML report, as a download."""
+    get_topic(store, name)
+    since, until = since or None, until or None
+    r = state.cache.get(
+        store, ("topic", name, since, until, None), lambda: build_topic_report(store, name, since, until)
+    )
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
+    return HTMLResponse(
+        render_topic_html(r),
+        headers={"Content-Disposition": f'attachment; filename="agorascope-{safe}.html"'},
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_view(
+    request: Request,
+    principal: Viewer,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=2000)] = "",
+    sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance",
+    offset: Annotated[int, Query(ge=0, le=9_980)] = 0,
+) -> Response:
+    """Search with syntax help; a bad query is shown in place with a caret at the column."""
+    limit = 20
+    ctx: dict[str, Any] = {
+        "title": "Search",
+        "q": q,
+        "sort": sort,
+        "offset": offset,
+        "limit": limit,
+        "results": None,
+        "facets": {},
+        "error": None,
+        "can_edit": _can_edit(principal),
+    }
+    status = 200
+    if q.strip():
+        try:
+            page = search_page(store, q, limit=limit, offset=offset, sort=sort)
+            ctx["results"], ctx["facets"] = page.results, page.facets
+        except QuerySyntaxError as e:
+            ctx["error"] = {"message": e.reason, "position": e.position}
+            status = 400
+    return render_page(request, "search.html", ctx, status_code=status)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    _: Viewer,
+    state: StateDep,
+    store: StoreDep,
+    t: Annotated[list[str], Query(max_length=8)] = [],  # noqa: B006 - FastAPI copies defaults
+    since: Since = None,
+    until: Until = None,
+) -> Response:
+    """Several topics side by side."""
+    topics = list_topics(store)
+    chosen = t or [x.name for x in topics[:4]]
+    ctx: dict[str, Any] = {
+        "title": "Compare",
+        "all_topics": topics,
+        "chosen": chosen,
+        "since": since,
+        "until": until,
+        "r": None,
+        "error": None,
+    }
+    status = 200
+    if len(chosen) >= 2:
+        try:
+            key = ("compare", tuple(chosen), since or None, until or None)
+            r = state.cache.get(
+                store, key, lambda: compare_report(store, chosen, since or None, until or None)
+            )
+            ctx["r"], ctx["figures"] = r, compare_figures(r)
+        except InvalidInputError as e:
+            ctx["error"] = {"message": str(e)}
+            status = 400
+    return render_page(request, "compare.html", ctx, status_code=status)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    """The sign-in form (public)."""
+    return render_page(request, "login.html", {"title": "Sign in", "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    store: StoreDep,
+    token: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Check a token and keep it in an HTTP-only cookie (public; CSRF-checked)."""
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), csrf_token):
+        raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
+    principal = authenticate(store, token)
+    if principal is None:
+        ctx = {"title": "Sign in", "error": "invalid or revoked token"}
+        return render_page(request, "login.html", ctx, status_code=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=14 * 86400,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(_: Viewer) -> Response:
+    """Forget the token cookie."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE)
+    return response
+
+
+@router.post("/topics")
+def add_topic_form(
+    _: Analyst,
+    store: StoreDep,
+    name: Annotated[str, Form(max_length=100)],
+    query: Annotated[str, Form(max_length=2000)],
+    description: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Save a topic from the overview's form."""
+    topic = add_topic(store, name, query, description or None)
+    return RedirectResponse(f"/topics/{quote(topic.name, safe='')}", status_code=303)
+
+
+@router.post("/topics-remove")
+def remove_topic_form(
+    _: Analyst, store: StoreDep, name: Annotated[str, Form(max_length=100)]
+) -> Response:
+    """Delete a topic from the overview's form."""
+    remove_topic(store, name)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_form(
+    request: Request,
+    _: Analyst,
+    state: StateDep,
+    store: StoreDep,
+    file: Annotated[UploadFile, File()],
+    format: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Import one uploaded file from the overview's form."""
+    summary = import_uploads(state, store, [file], format or None)
+    return render_page(request, "imported.html", {"title": "Import", "summary": plain(summary.to_dict())})

@@ -1,0 +1,293 @@
+"""Plotly figures (as plain JSON dicts) for the dashboard pages and the HTML reports.
+
+A figure is ``{"data": [...], "layout": {...}}``; the page hands it to ``Plotly.newPlot``.
+Text in figures (handles, hashtags, post text) is data, never markup: Plotly renders hover
+text as text, and the page embeds the JSON through Jinja's ``tojson`` filter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pycountry
+
+from agorascope.report.tree import CascadeTree
+
+__all__ = [
+    "bar_chart",
+    "cascade_chart",
+    "compare_volume_chart",
+    "grouped_bars",
+    "iso3",
+    "share_of_voice_chart",
+    "tiers_chart",
+    "timeline_chart",
+    "world_map",
+]
+
+Figure = dict[str, Any]
+_FONT = {"family": "system-ui, sans-serif", "size": 12}
+_PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "title": {"text": title, "x": 0, "font": {"size": 14}},
+        "font": _FONT,
+        "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+        "height": 320,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": _PALETTE,
+    }
+    base.update(extra)
+    return base
+
+
+def timeline_chart(volume: list[dict[str, Any]], spikes: list[dict[str, Any]]) -> Figure:
+    """Posts per interval, each spike shaded and labelled with what drove it."""
+    x = [r["bucket"] for r in volume]
+    shapes, notes = [], []
+    for i, s in enumerate(spikes):
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": s["start"],
+                "x1": s["until"],
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": "rgba(220,38,38,0.15)",
+                "line": {"width": 0},
+            }
+        )
+        notes.append(
+            {
+                "x": s["peak"],
+                "y": s["peak_posts"],
+                "text": f"spike {i + 1}",
+                "showarrow": True,
+                "arrowhead": 2,
+                "ax": 30,
+                "ay": -25,
+                "hovertext": s.get("summary", ""),
+            }
+        )
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "posts",
+            "x": x,
+            "y": [r["posts"] for r in volume],
+            "line": {"color": _PALETTE[0], "width": 2},
+            "fill": "tozeroy",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "authors",
+            "x": x,
+            "y": [r["authors"] for r in volume],
+            "line": {"color": _PALETTE[3], "width": 1, "dash": "dot"},
+        },
+    ]
+    layout = _layout("Posts over time (spikes shaded)", shapes=shapes, annotations=notes)
+    layout["legend"] = {"orientation": "h", "y": -0.2}
+    return {"data": data, "layout": layout}
+
+
+def share_of_voice_chart(rows: list[dict[str, Any]], highlight: str | None = None) -> Figure:
+    """Each topic's share (%) of the posts of all topics per interval, stacked."""
+    topics: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        topics.setdefault(str(r["topic"]), []).append(r)
+    data = []
+    for name, rs in topics.items():
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "sov",
+                "name": name,
+                "x": [r["bucket"] for r in rs],
+                "y": [r["share"] for r in rs],
+                "line": {"width": 3 if name == highlight else 1},
+            }
+        )
+    layout = _layout("Share of voice among topics (%)", yaxis={"range": [0, 100]})
+    return {"data": data, "layout": layout}
+
+
+@cache
+def iso3(alpha2: str) -> str | None:
+    """The ISO 3166 alpha-3 code of an alpha-2 code (None when unknown)."""
+    c = pycountry.countries.get(alpha_2=alpha2.upper()) if len(alpha2) == 2 else None
+    return c.alpha_3 if c is not None else None
+
+
+def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by country") -> Figure:
+    """A choropleth of the share of posts per country (ISO alpha-2 keys)."""
+    locs, z, names = [], [], []
+    for r in countries:
+        code = iso3(str(r["key"])) if r.get("key") else None
+        if code is None:
+            continue
+        locs.append(code)
+        z.append(r["share"])
+        names.append(f"{r['key']}: {r['posts']:,} posts")
+    data = [
+        {
+            "type": "choropleth",
+            "locationmode": "ISO-3",
+            "locations": locs,
+            "z": z,
+            "text": names,
+            "colorscale": "Blues",
+            "colorbar": {"title": {"text": "%"}},
+            "hovertemplate": "%{text}<br>%{z:.1f} %<extra></extra>",
+        }
+    ]
+    layout = _layout(
+        title,
+        height=380,
+        geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": True},
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+    )
+    return {"data": data, "layout": layout}
+
+
+def bar_chart(
+    rows: list[dict[str, Any]],
+    label: str,
+    value: str,
+    title: str,
+    *,
+    prefix: str = "",
+    horizontal: bool = True,
+) -> Figure:
+    """Bars of ``value`` per ``label`` (largest on top when horizontal)."""
+    labels = [prefix + ("(none)" if r.get(label) is None else str(r[label])) for r in rows]
+    values = [r.get(value) or 0 for r in rows]
+    if horizontal:
+        bar = {"type": "bar", "orientation": "h", "x": values[::-1], "y": labels[::-1]}
+        layout = _layout(title, margin={"l": 140, "r": 20, "t": 40, "b": 30})
+    else:
+        bar = {"type": "bar", "x": labels, "y": values}
+        layout = _layout(title)
+    bar["marker"] = {"color": _PALETTE[0]}
+    layout["yaxis"] = {"automargin": True}
+    return {"data": [bar], "layout": layout}
+
+
+def tiers_chart(tiers: list[dict[str, Any]]) -> Figure:
+    """Share of posts, reach and engagement by the follower tier of the authors."""
+    shown = [t for t in tiers if t["tier"] != "unknown" or t["posts"]]
+    x = [t["tier"] for t in shown]
+    data = [
+        {"type": "bar", "name": "posts %", "x": x, "y": [t["post_share"] for t in shown]},
+        {"type": "bar", "name": "reach %", "x": x, "y": [t["reach_share"] for t in shown]},
+        {
+            "type": "bar",
+            "name": "engagement %",
+            "x": x,
+            "y": [t["engagement_share"] for t in shown],
+        },
+    ]
+    layout = _layout("Amplifier tiers (authors' followers)", barmode="group")
+    layout["legend"] = {"orientation": "h", "y": -0.2}
+    return {"data": data, "layout": layout}
+
+
+def cascade_chart(tree: CascadeTree) -> Figure:
+    """The cascade as a tree: depth left to right, one dot per post, lines to the parent."""
+    nodes = tree.nodes
+    ex: list[Any] = []
+    ey: list[Any] = []
+    for n in nodes:
+        p = n["parent"]
+        if p >= 0:
+            ex += [nodes[p]["x"], n["x"], None]
+            ey += [nodes[p]["y"], n["y"], None]
+    relations = ["original", "quote", "repost", "reply", None]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": ex,
+            "y": ey,
+            "line": {"color": "#9ca3af", "width": 1},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    ]
+    for i, rel in enumerate(relations):
+        group = [n for n in nodes if n["relation"] == rel]
+        if not group:
+            continue
+        followers = [n["author_followers"] or 0 for n in group]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": rel or "unknown",
+                "x": [n["x"] for n in group],
+                "y": [n["y"] for n in group],
+                "marker": {
+                    "size": [6 + min(18.0, (f**0.5) / 40) for f in followers],
+                    "color": _PALETTE[i],
+                },
+                "customdata": [
+                    [n["author_handle"] or "?", n["author_followers"] or 0, n["created_at"] or ""]
+                    for n in group
+                ],
+                "hovertemplate": "@%{customdata[0]} (%{customdata[1]:,} followers)"
+                "<br>%{customdata[2]}<extra></extra>",
+            }
+        )
+    title = f"Cascade {tree.platform}:{tree.root_id} ({tree.total_nodes:,} posts"
+    title += f", first {len(nodes):,} drawn)" if tree.truncated else ")"
+    layout = _layout(
+        title,
+        height=420,
+        xaxis={"title": {"text": "depth"}, "dtick": 1},
+        yaxis={"visible": False},
+    )
+    return {"data": data, "layout": layout}
+
+
+def compare_volume_chart(rows: list[dict[str, Any]]) -> Figure:
+    """Posts per interval, one line per topic."""
+    topics: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        topics.setdefault(str(r["topic"]), []).append(r)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": [r["bucket"] for r in rs],
+            "y": [r["posts"] for r in rs],
+        }
+        for name, rs in topics.items()
+    ]
+    return {"data": data, "layout": _layout("Posts over time")}
+
+
+def grouped_bars(rows: list[dict[str, Any]], label: str, value: str, title: str) -> Figure:
+    """One bar group per ``label``, one bar per topic."""
+    topics: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        topics.setdefault(str(r["topic"]), []).append(r)
+    data = [
+        {
+            "type": "bar",
+            "name": name,
+            "x": ["(none)" if r.get(label) is None else str(r[label]) for r in rs],
+            "y": [r.get(value) or 0 for r in rs],
+        }
+        for name, rs in topics.items()
+    ]
+    return {"data": data, "layout": _layout(title, barmode="group")}

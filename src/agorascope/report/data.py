@@ -1,0 +1,370 @@
+"""What the dashboard pages and the HTML reports show, gathered from :mod:`agorascope.listen`.
+
+Pages and reports call the same functions, so a report sent to readers shows exactly what the
+analyst saw. Every value is JSON-ready (see :meth:`TopicReport.to_dict`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from agorascope import listen
+from agorascope.errors import InvalidInputError, NotFoundError
+from agorascope.listen._common import to_utc_naive
+from agorascope.listen.cascades import forest_metrics
+from agorascope.query import list_topics, resolve
+from agorascope.query.topics import find_topic
+from agorascope.report._json import plain, records
+from agorascope.report.tree import CascadeTree, cascade_tree
+from agorascope.store.store import Store
+
+__all__ = [
+    "CompareReport",
+    "Selection",
+    "TopicReport",
+    "Window",
+    "compare_report",
+    "default_window",
+    "overview_report",
+    "select",
+    "topic_report",
+]
+
+MAX_WINDOW_HOURS = 24 * 10
+"""Longest window shown hour by hour; longer windows are cut by day, then by week."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The posts of a saved topic or of a query.
+
+    Attributes:
+        name: the topic name, or the query text.
+        query: the boolean query.
+        description: the topic's description, if any.
+        is_topic: whether ``name`` is a saved topic.
+        posts: the matching rows of ``post_view``.
+    """
+
+    name: str
+    query: str
+    description: str | None
+    is_topic: bool
+    posts: ir.Table
+
+
+def select(store: Store, topic_or_query: str, *, use_index: bool = False) -> Selection:
+    """The posts of a saved topic (by name) or of a boolean query.
+
+    Raises:
+        QuerySyntaxError: the text is neither a topic nor a valid query.
+    """
+    if not topic_or_query or not topic_or_query.strip():
+        raise InvalidInputError("give a topic name or a query")
+    topic = find_topic(store, topic_or_query)
+    posts = resolve(store, topic_or_query, use_index=use_index)
+    if topic is None:
+        return Selection(topic_or_query, topic_or_query, None, False, posts)
+    return Selection(topic.name, topic.query, topic.description, True, posts)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A UTC window ``[since, until)`` and the interval its timeline is cut in."""
+
+    since: datetime
+    until: datetime
+    interval: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """ISO strings."""
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "interval": self.interval,
+        }
+
+
+def _auto_interval(span: timedelta) -> str:
+    if span <= timedelta(hours=MAX_WINDOW_HOURS):
+        return "hour"
+    if span <= timedelta(days=400):
+        return "day"
+    return "week"
+
+
+def default_window(
+    posts: ir.Table,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    interval: str | None = None,
+) -> Window:
+    """The window to show: the given ends, else the posts' own span padded to whole days.
+
+    One day before the first post is included so that a burst at the very start of a topic
+    has a quiet baseline to stand out against.
+
+    Raises:
+        InvalidInputError: ``since`` is not before ``until``, or a bad date.
+    """
+    lo, hi = to_utc_naive(since), to_utc_naive(until)
+    if lo is None or hi is None:
+        row = posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()).to_pyarrow()
+        first, last = row["a"][0].as_py(), row["b"][0].as_py()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        first = first or now
+        last = last or now
+        if lo is None:
+            lo = datetime(first.year, first.month, first.day) - timedelta(days=1)
+        if hi is None:
+            hi = datetime(last.year, last.month, last.day) + timedelta(days=1)
+            hi = max(hi, lo + timedelta(days=1))
+    if lo >= hi:
+        raise InvalidInputError(f"since ({lo.isoformat()}) must be before until ({hi.isoformat()})")
+    if interval is not None and interval not in listen.INTERVALS:
+        raise InvalidInputError(f"interval must be one of {', '.join(listen.INTERVALS)}")
+    return Window(lo, hi, interval or _auto_interval(hi - lo))
+
+
+@dataclass
+class TopicReport:
+    """Everything the topic page shows (see :func:`topic_report`)."""
+
+    name: str
+    query: str
+    description: str | None
+    is_topic: bool
+    window: Window
+    summary: dict[str, Any]
+    volume: list[dict[str, Any]]
+    spikes: list[dict[str, Any]]
+    share_of_voice: list[dict[str, Any]]
+    countries: list[dict[str, Any]]
+    languages: list[dict[str, Any]]
+    platforms: list[dict[str, Any]]
+    tiers: list[dict[str, Any]]
+    top_authors: list[dict[str, Any]]
+    hashtags: list[dict[str, Any]]
+    cascades: list[dict[str, Any]]
+    cascade: CascadeTree | None
+    generated_at: str = field(
+        default_factory=lambda: datetime.now(UTC).replace(microsecond=0).isoformat()
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        out = asdict(self)
+        out["window"] = self.window.to_dict()
+        out["cascade"] = self.cascade.to_dict() if self.cascade else None
+        return plain(out)  # type: ignore[no-any-return]
+
+
+def _spike_rows(spikes: list[listen.Spike]) -> list[dict[str, Any]]:
+    out = []
+    for s in spikes:
+        d = s.to_dict()
+        e = s.explanation
+        d["summary"] = _explain(s)
+        d["first_post"] = e.first_post if e else None
+        out.append(plain(d))
+    return out
+
+
+def _explain(s: listen.Spike) -> str:
+    """One sentence saying what drove a spike (its top hashtags, terms and first post)."""
+    e = s.explanation
+    parts = [f"{s.posts:,} posts from {s.start:%Y-%m-%d %H:%M} (peak {s.peak_posts:,})"]
+    if e is not None:
+        tags = ", ".join("#" + h["hashtag"] for h in e.hashtags[:3])
+        terms = ", ".join(t["term"] for t in e.terms[:5])
+        if tags:
+            parts.append(f"hashtags {tags}")
+        if terms:
+            parts.append(f"words {terms}")
+        if e.first_post and e.first_post.get("author_handle"):
+            parts.append(f"first post by @{e.first_post['author_handle']}")
+    return "; ".join(parts)
+
+
+def _share_of_voice(
+    store: Store, sel: Selection, w: Window, use_index: bool
+) -> list[dict[str, Any]]:
+    tables: dict[str, ir.Table] = {}
+    if not sel.is_topic:
+        tables[sel.name] = sel.posts
+    for t in list_topics(store):
+        tables[t.name] = sel.posts if t.name == sel.name else resolve(store, t.name, use_index=use_index)
+    interval = "day" if w.interval == "hour" else w.interval
+    return records(listen.share_of_voice(tables, w.since, w.until, interval=interval))
+
+
+def _cascades(
+    store: Store, sel: Selection, w: Window, cascade: str | None, limit: int
+) -> tuple[list[dict[str, Any]], CascadeTree | None]:
+    forest = listen.build_cascades(sel.posts, w.since, w.until, min_size=2)
+    metrics = forest_metrics(forest)
+    shown = metrics.head(limit)
+    if not len(metrics):
+        return [], None
+    if cascade:
+        platform, _, root_id = cascade.partition(":")
+        hit = metrics[(metrics["platform"] == platform) & (metrics["root_id"] == root_id)]
+        if not len(hit):
+            raise NotFoundError(f"no cascade {cascade!r} in this topic and window")
+        row = hit.iloc[0]
+    else:
+        row = metrics.iloc[0]
+    tree = cascade_tree(store, forest, str(row["platform"]), str(row["root_id"]))
+    tree.metrics = plain({str(k): v for k, v in row.items()})
+    return records(shown), tree
+
+
+def topic_report(
+    store: Store,
+    topic_or_query: str,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    *,
+    interval: str | None = None,
+    cascade: str | None = None,
+    top: int = 10,
+    cascades: int = 20,
+    use_index: bool = False,
+) -> TopicReport:
+    """The topic page: timeline with explained spikes, share of voice, breakdowns, cascades.
+
+    Args:
+        store: the store.
+        topic_or_query: a saved topic's name or a boolean query.
+        since: window start (default: one day before the first post).
+        until: window end, exclusive (default: the day after the last post).
+        interval: timeline interval (default: hour up to 10 days, then day, then week).
+        cascade: ``platform:root_id`` of the cascade to draw (default: the largest).
+        top: rows in each breakdown.
+        cascades: rows in the cascade table.
+        use_index: let the full-text index select the posts.
+
+    Raises:
+        QuerySyntaxError: neither a topic nor a valid query.
+        NotFoundError: ``cascade`` is not in the window.
+    """
+    sel = select(store, topic_or_query, use_index=use_index)
+    w = default_window(sel.posts, since, until, interval)
+    p, lo, hi = sel.posts, w.since, w.until
+    summary = listen.volume_summary(p, lo, hi)
+    vol = listen.volume(p, lo, hi, interval=w.interval)
+    spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
+    cascade_rows, tree = _cascades(store, sel, w, cascade, cascades)
+    return TopicReport(
+        name=sel.name,
+        query=sel.query,
+        description=sel.description,
+        is_topic=sel.is_topic,
+        window=w,
+        summary=plain(asdict(summary)),
+        volume=records(vol),
+        spikes=_spike_rows(spikes),
+        share_of_voice=_share_of_voice(store, sel, w, use_index),
+        countries=records(listen.breakdown(p, "country", lo, hi, limit=None)),
+        languages=records(listen.breakdown(p, "lang", lo, hi, limit=top)),
+        platforms=records(listen.breakdown(p, "platform", lo, hi, limit=top)),
+        tiers=records(listen.amplifier_tiers(p, lo, hi)),
+        top_authors=records(listen.top_authors(p, lo, hi, by="posts", n=top)),
+        hashtags=records(listen.top_hashtags(p, lo, hi, n=top)),
+        cascades=cascade_rows,
+        cascade=tree,
+    )
+
+
+@dataclass
+class CompareReport:
+    """Several topics side by side (see :func:`compare_report`)."""
+
+    names: list[str]
+    window: Window
+    summaries: list[dict[str, Any]]
+    volume: list[dict[str, Any]]
+    share_of_voice: list[dict[str, Any]]
+    tiers: list[dict[str, Any]]
+    countries: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        out = asdict(self)
+        out["window"] = self.window.to_dict()
+        return plain(out)  # type: ignore[no-any-return]
+
+
+def compare_report(
+    store: Store,
+    topics: list[str],
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+    *,
+    interval: str | None = None,
+    use_index: bool = False,
+) -> CompareReport:
+    """Volume, share of voice, tiers and countries of several topics over one window.
+
+    Raises:
+        InvalidInputError: fewer than two or more than eight topics, or a repeated one.
+    """
+    names = [t.strip() for t in topics if t and t.strip()]
+    if len(names) < 2 or len(names) > 8:
+        raise InvalidInputError("compare needs between 2 and 8 topics")
+    if len(set(names)) != len(names):
+        raise InvalidInputError("each topic may be compared once")
+    sels = [select(store, n, use_index=use_index) for n in names]
+    union = sels[0].posts
+    for s in sels[1:]:
+        union = union.union(s.posts)
+    w = default_window(union, since, until, interval)
+    interval_ = "day" if w.interval == "hour" and (w.until - w.since).days > 3 else w.interval
+    summaries, vols, tiers, countries = [], [], [], []
+    for s in sels:
+        summary = listen.volume_summary(s.posts, w.since, w.until)
+        summaries.append({"topic": s.name, "query": s.query, **plain(asdict(summary))})
+        v = listen.volume(s.posts, w.since, w.until, interval=interval_)
+        vols.extend({"topic": s.name, **r} for r in records(v))
+        tiers.extend(
+            {"topic": s.name, **r} for r in records(listen.amplifier_tiers(s.posts, w.since, w.until))
+        )
+        top = listen.breakdown(s.posts, "country", w.since, w.until, limit=8)
+        countries.extend({"topic": s.name, **r} for r in records(top))
+    sov = listen.share_of_voice(
+        {s.name: s.posts for s in sels}, w.since, w.until, interval=interval_
+    )
+    return CompareReport(names, Window(w.since, w.until, interval_), summaries, vols, records(sov), tiers, countries)
+
+
+def overview_report(store: Store, stats: dict[str, Any]) -> dict[str, Any]:
+    """The overview page: the store's statistics, its data sources and its topics with counts.
+
+    Args:
+        store: the store.
+        stats: the workspace statistics (:meth:`agorascope.workspace.Workspace.stats`).
+    """
+    sources = store.table("imports")
+    srcs = store.table("sources")
+    joined = sources.join(srcs, sources.source_id == srcs.id).select(
+        name=srcs.name,
+        kind=srcs.kind,
+        format=sources.format,
+        finished_at=sources.finished_at,
+        status=sources.status,
+        imported=sources.imported,
+        duplicates=sources.duplicates,
+        rejected=sources.rejected,
+    )
+    imports = records(joined.order_by(ibis.desc("finished_at")).limit(50).to_pandas())
+    topics = []
+    for t in list_topics(store):
+        n = resolve(store, t.name, use_index=False).count().to_pyarrow().as_py()
+        topics.append({**t.to_dict(), "posts": int(n)})
+    return {"stats": plain(stats), "imports": imports, "topics": topics}
+

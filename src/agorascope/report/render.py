@@ -1,0 +1,164 @@
+"""Rendering: the Jinja2 environment, the figures of each page and self-contained reports.
+
+Templates live in ``agorascope/web/templates`` and are shared by the dashboard and the HTML
+reports. Autoescaping is always on: every post text and author name is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+
+from agorascope.report.charts import (
+    Figure,
+    bar_chart,
+    cascade_chart,
+    compare_volume_chart,
+    grouped_bars,
+    share_of_voice_chart,
+    tiers_chart,
+    timeline_chart,
+    world_map,
+)
+from agorascope.report.data import CompareReport, TopicReport, topic_report
+from agorascope.store.store import Store
+
+__all__ = [
+    "TOPOJSON",
+    "compare_figures",
+    "environment",
+    "plotly_js",
+    "render_topic_html",
+    "static_text",
+    "topic_figures",
+    "write_report",
+]
+
+TOPOJSON = ("world_110m", "usa_110m")
+"""Map outlines shipped in ``web/static/topojson`` (see the SOURCE.md there)."""
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of pages and reports (autoescape on, undefined is an error)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("agorascope", "web/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = _num
+    env.filters["pct"] = lambda v: "" if v is None else f"{float(v):.1f} %"
+    env.filters["when"] = _when
+    env.filters["highlight"] = _highlight
+    return env
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def _highlight(snip: Any) -> markupsafe.Markup:
+    # Snippet.to_html escapes every piece of the post and adds only <mark> tags
+    return markupsafe.Markup(snip.to_html("mark"))
+
+
+def _when(v: Any) -> str:
+    if not v:
+        return ""
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M")
+    return str(v).replace("T", " ")[:16]
+
+
+def topic_figures(r: TopicReport) -> dict[str, Figure]:
+    """The Plotly figures of a topic page, by element id."""
+    figs = {
+        "timeline": timeline_chart(r.volume, r.spikes),
+        "share_of_voice": share_of_voice_chart(r.share_of_voice, r.name),
+        "map": world_map(r.countries),
+        "languages": bar_chart(r.languages, "key", "posts", "Languages"),
+        "platforms": bar_chart(r.platforms, "key", "posts", "Platforms"),
+        "tiers": tiers_chart(r.tiers),
+        "authors": bar_chart(r.top_authors, "handle", "posts", "Top authors", prefix="@"),
+        "hashtags": bar_chart(r.hashtags, "hashtag", "posts", "Hashtags", prefix="#"),
+    }
+    if r.cascade is not None:
+        figs["cascade"] = cascade_chart(r.cascade)
+    return figs
+
+
+def compare_figures(r: CompareReport) -> dict[str, Figure]:
+    """The Plotly figures of the compare page, by element id."""
+    return {
+        "volume": compare_volume_chart(r.volume),
+        "share_of_voice": share_of_voice_chart(r.share_of_voice),
+        "tiers": grouped_bars(r.tiers, "tier", "post_share", "Posts by amplifier tier (%)"),
+        "countries": grouped_bars(r.countries, "key", "share", "Top countries (% of posts)"),
+    }
+
+
+@cache
+def plotly_js() -> str:
+    """plotly.min.js from the installed plotly package (no CDN)."""
+    return files("plotly").joinpath("package_data/plotly.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def static_text(name: str) -> str:
+    """A text file of ``web/static`` (``app.css``, ``topojson/world_110m.json``, ...)."""
+    if ".." in Path(name).parts:
+        raise ValueError(f"bad static name {name!r}")
+    return files("agorascope").joinpath("web/static", name).read_text(encoding="utf-8")
+
+
+def _script_safe(text: str) -> str:
+    # JSON or JS placed inside <script>: a "</" could close the element early
+    return text.replace("</", "<\\/")
+
+
+def render_topic_html(r: TopicReport) -> str:
+    """A self-contained HTML report of a topic: plotly.js, styles and map outlines inlined."""
+    geo = {name: json.loads(static_text(f"topojson/{name}.json")) for name in TOPOJSON}
+    return environment().get_template("report.html").render(
+        r=r,
+        figures=topic_figures(r),
+        plotly_js=plotly_js(),
+        app_js=_script_safe(static_text("app.js")),
+        css=static_text("app.css"),
+        geo_assets=_script_safe(json.dumps({"topojson": geo}, separators=(",", ":"))),
+    )
+
+
+def write_report(
+    store: Store,
+    topic: str,
+    out: str | Path,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+) -> Path:
+    """Write the HTML report of ``topic`` over ``[since, until)`` to ``out``.
+
+    Raises:
+        QuerySyntaxError: ``topic`` is neither a topic nor a valid query.
+        InvalidInputError: a bad window.
+    """
+    path = Path(out)
+    html = render_topic_html(topic_report(store, topic, since, until))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path

@@ -1,0 +1,70 @@
+"""The search page: matching posts with highlights, and facets of every match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agorascope import listen
+from agorascope.errors import InvalidInputError
+from agorascope.query import SearchResults, filter_posts, parse, search
+from agorascope.report._json import records
+from agorascope.store.store import Store
+
+__all__ = ["FACETS", "SearchPage", "search_page"]
+
+FACETS = ("platform", "lang", "country")
+"""Breakdowns shown beside the results."""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results.
+
+    Attributes:
+        results: the hits of this page (``results.total`` counts every match).
+        offset: index of the first hit shown.
+        limit: hits per page.
+        facets: name -> rows ``key``, ``posts`` over every match.
+    """
+
+    results: SearchResults
+    offset: int
+    limit: int
+    facets: dict[str, list[dict[str, Any]]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {**self.results.to_dict(), "offset": self.offset, "limit": self.limit} | {
+            "facets": self.facets
+        }
+
+
+def search_page(
+    store: Store,
+    q: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    sort: str = "relevance",
+    facets: bool = True,
+    top: int = 8,
+) -> SearchPage:
+    """Search ``q``, keep hits ``[offset, offset + limit)``, and count facets of all matches.
+
+    Raises:
+        QuerySyntaxError: the query does not parse (with the column of the problem).
+        InvalidInputError: a bad limit, offset or sort.
+    """
+    node = parse(q)
+    if offset < 0 or limit < 1 or offset + limit > 10_000:
+        raise InvalidInputError("offset + limit must stay within 1 and 10000")
+    found = search(store, node, limit=offset + limit, sort=sort)  # type: ignore[arg-type]
+    page = SearchResults(q, found.total, found.sort, found.hits[offset:], found.used_index)
+    out: dict[str, list[dict[str, Any]]] = {}
+    if facets and found.total:
+        matched = filter_posts(store.posts(), node)
+        for by in FACETS:
+            df = listen.breakdown(matched, by, limit=top)
+            out[by] = [{"key": r["key"], "posts": r["posts"]} for r in records(df)]
+    return SearchPage(page, offset, limit, out)

@@ -1,0 +1,1 @@
+"""Templates and static files of the dashboard (served by :mod:`agorascope.api`)."""
