@@ -20,7 +20,7 @@ from agorascope.workspace import Workspace
 
 with warnings.catch_warnings():
     # starlette's TestClient warns at import time that httpx will be replaced by httpx2
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
 
 LOCAL = "http://127.0.0.1:8000"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from conftest import LOCAL, TestClient, client_for
-from fastapi.routing import APIRoute
-from starlette.routing import Mount
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.routing import Mount, Route
 
 from agorascope.api import PUBLIC_PATHS, create_app
 from agorascope.api.deps import RoleGuard
@@ -37,14 +37,17 @@ def concrete(path: str) -> str:
 
 
 def all_routes(app: Any) -> list[tuple[str, str, Role | None]]:
+    """(method, full path, role needed) of every route, included routers flattened."""
     rows = []
-    for route in app.routes:
+    for ctx in iter_route_contexts(app.routes):
+        route, path = ctx.original_route, ctx.path
         if isinstance(route, Mount):
-            assert route.path in PUBLIC_PATHS, f"mount {route.path} is not declared public"
+            assert path in PUBLIC_PATHS, f"mount {path} is not declared public"
             continue
-        assert isinstance(route, APIRoute), f"unexpected route type {route!r}"
-        for method in sorted(route.methods - {"HEAD"}):
-            rows.append((method, route.path, guard_of(route)))
+        assert isinstance(route, Route), f"unexpected route type {route!r}"
+        role = guard_of(route) if isinstance(route, APIRoute) else None
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            rows.append((method, str(path), role))
     return rows
 
 

@@ -81,7 +81,9 @@ def test_cascades_equal_networkx(make_table) -> None:  # type: ignore[no-untyped
         assert row["structural_virality"] == pytest.approx(
             nx.average_shortest_path_length(g.to_undirected())
         )
-        assert row["time_to_90"] == pytest.approx((order[math.ceil(0.9 * n) - 1] - times[root]) * 60)
+        assert row["time_to_90"] == pytest.approx(
+            (order[math.ceil(0.9 * n) - 1] - times[root]) * 60
+        )
     acc = account_stats(posts)
     assert acc["started"].sum() == len(trees)
 
@@ -89,7 +91,9 @@ def test_cascades_equal_networkx(make_table) -> None:  # type: ignore[no-untyped
 def test_corepost_and_cohashtags(make_table) -> None:  # type: ignore[no-untyped-def]
     posts = make_table("listen_ira", data.ira_posts())
     d = data.ira_frame()
-    r = d[d["post_type"] == "R"].assign(t=lambda x: x["publish_date"].astype("datetime64[s]").astype("int64"))
+    r = d[d["post_type"] == "R"].assign(
+        t=lambda x: x["publish_date"].astype("datetime64[s]").astype("int64")
+    )
     by_item: dict[str, list[tuple[str, int]]] = {}
     for row in r.itertuples():
         by_item.setdefault(row.content, []).append((row.author_id, row.t))
@@ -102,7 +106,9 @@ def test_corepost_and_cohashtags(make_table) -> None:  # type: ignore[no-untyped
     got = corepost_edges(posts, window=21600, min_items=2)
     assert {(e.account_a, e.account_b): e.items for e in got.itertuples()} == exp
     edges = cohashtag_network(posts, min_weight=3)
-    tags = [sorted({t.lower() for t in __import__("re").findall(r"#(\w+)", c)}) for c in d["content"]]
+    tags = [
+        sorted({t.lower() for t in __import__("re").findall(r"#(\w+)", c)}) for c in d["content"]
+    ]
     co = Counter(p for ts in tags for p in itertools.combinations(ts, 2))
     assert {(s, t): w for s, t, w in edges.itertuples(index=False)} == {
         k: v for k, v in co.items() if v >= 3

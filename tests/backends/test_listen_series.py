@@ -22,6 +22,7 @@ from agorascope.listen import (
     amplifier_tiers,
     breakdown,
     detect_spikes,
+    explain_spike,
     top_authors,
     top_hashtags,
     trend,
@@ -80,7 +81,9 @@ def test_volume_in_a_time_zone(make_table, arrow, raw) -> None:  # type: ignore[
     assert list(got["posts"]) == list(exp["posts"])
     assert list(got["authors"]) == list(exp["authors"])
     s = volume_summary(posts, "2015-07-01", "2015-10-01")
-    prev = raw[(raw.t >= pd.Timestamp("2015-07-01") - pd.Timedelta(days=92)) & (raw.t < "2015-07-01")]
+    prev = raw[
+        (raw.t >= pd.Timestamp("2015-07-01") - pd.Timedelta(days=92)) & (raw.t < "2015-07-01")
+    ]
     assert s.previous_posts == len(prev)
     assert s.posts == len(raw[(raw.t >= "2015-07-01") & (raw.t < "2015-10-01")])
 
@@ -100,23 +103,40 @@ def test_breakdowns_and_tiers(make_table, arrow, raw) -> None:  # type: ignore[n
     got_t = amplifier_tiers(posts).set_index("tier")
     for label, row in exp_t.iterrows():
         assert got_t.loc[label, "posts"] == row["size"]
-        assert got_t.loc[label, "reach_share"] == pytest.approx(100 * row["sum"] / raw["reach"].sum())
+        assert got_t.loc[label, "reach_share"] == pytest.approx(
+            100 * row["sum"] / raw["reach"].sum()
+        )
 
 
 def test_hashtags_trend_and_spikes(make_table, arrow, raw) -> None:  # type: ignore[no-untyped-def]
     posts = make_table("listen_ira", arrow)
     counts = Counter(t for ts in raw["tags"] for t in ts)
     got = top_hashtags(posts, n=5)
-    assert list(zip(got["hashtag"], got["posts"], strict=True)) == sorted(
-        counts.items(), key=lambda kv: (-kv[1], kv[0])
-    )[:5]
+    assert (
+        list(zip(got["hashtag"], got["posts"], strict=True))
+        == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    )
     tag = got["hashtag"].iloc[0]
-    series = trend(posts, posts.hashtags.contains(tag), "2015-01-01", "2016-01-01", interval="month")
+    series = trend(
+        posts, posts.hashtags.contains(tag), "2015-01-01", "2016-01-01", interval="month"
+    )
     d = raw[(raw.t >= "2015-01-01") & (raw.t < "2016-01-01")]
     share = d["tags"].map(lambda ts: tag in ts).groupby(d.t.dt.to_period("M").dt.start_time).mean()
     series = series[series["total"] > 0]
     assert list(series["index"]) == pytest.approx(list(100 * share / share.max()))
-    spikes = detect_spikes(posts, "2015-01-01", "2016-01-01", interval="day", baseline=7)
-    assert spikes and all(s.explanation is not None for s in spikes)
+    spikes = detect_spikes(
+        posts, "2015-01-01", "2016-01-01", interval="day", baseline=7, explain=False
+    )
     daily = d.groupby(d.t.dt.floor("D")).size()
-    assert spikes[0].peak_posts == daily.get(pd.Timestamp(spikes[0].peak), 0)
+    assert spikes and all(s.peak_posts == daily[pd.Timestamp(s.peak)] for s in spikes)
+    first = spikes[0]
+    ex = explain_spike(
+        posts,
+        first.start_utc,
+        first.until_utc,
+        first.start_utc - pd.Timedelta(days=7),
+        first.start_utc,
+    )
+    in_spike = d[(d.t >= first.start_utc) & (d.t < first.until_utc)].sort_values(["t"])
+    assert ex.first_post is not None and ex.first_post["created_at"] == in_spike["t"].iloc[0]
+    assert ex.top_authors[0]["posts"] == in_spike["author_id"].value_counts().iloc[0]

@@ -42,7 +42,11 @@ def test_breakdown_matches_pandas_on_ira(ira: Any, by: str, column: str, mapping
     g = g.set_index("key")
     for key, row in exp.iterrows():
         r = g.loc[key] if isinstance(key, str) else g[g.index.isna()].iloc[0]
-        assert (r["posts"], r["authors"], r["reach"]) == (row["posts"], row["authors"], row["reach"])
+        assert (r["posts"], r["authors"], r["reach"]) == (
+            row["posts"],
+            row["authors"],
+            row["reach"],
+        )
         assert r["share"] == pytest.approx(100 * row["posts"] / len(d))
     assert list(got["posts"]) == sorted(got["posts"], reverse=True)
 
@@ -80,8 +84,15 @@ def test_top_authors_by_engagement_hand_case(table: Any) -> None:
 def test_tier_boundaries_hand_case(table: Any) -> None:
     followers = [0, 999, 1000, 9999, 10_000, 99_999, 100_000, 999_999, 1_000_000, 5_000_000, None]
     posts = table(
-        [{"id": str(i), "author_id": f"a{i}", "author_followers": f, "created_at": datetime(2024, 1, 1)}
-         for i, f in enumerate(followers)]
+        [
+            {
+                "id": str(i),
+                "author_id": f"a{i}",
+                "author_followers": f,
+                "created_at": datetime(2024, 1, 1),
+            }
+            for i, f in enumerate(followers)
+        ]
     )
     got = amplifier_tiers(posts).set_index("tier")
     assert list(got.index) == [t[0] for t in TIERS] + ["unknown"]
@@ -89,7 +100,9 @@ def test_tier_boundaries_hand_case(table: Any) -> None:
     assert got.loc[">1M", "reach"] == 6_000_000
     assert got.loc["unknown", "reach"] == 0
     assert got["post_share"].sum() == pytest.approx(100.0)
-    assert got.loc[">1M", "reach_share"] == pytest.approx(100 * 6_000_000 / sum(f or 0 for f in followers))
+    assert got.loc[">1M", "reach_share"] == pytest.approx(
+        100 * 6_000_000 / sum(f or 0 for f in followers)
+    )
 
 
 def test_tiers_match_pandas_on_ira(ira: Any) -> None:

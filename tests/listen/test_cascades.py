@@ -17,11 +17,22 @@ from agorascope.listen import account_stats, build_cascades, cascade_metrics
 T0 = datetime(2024, 1, 1)
 
 
-def _post(pid: str, parent: str | None, root: str | None, author: str, minutes: float,
-          relation: str = "repost") -> dict[str, Any]:
-    return {"id": pid, "parent_id": parent, "root_id": root, "author_id": author,
-            "created_at": T0 + timedelta(minutes=minutes),
-            "relation": relation if parent or (root and root != pid) else "original"}
+def _post(
+    pid: str,
+    parent: str | None,
+    root: str | None,
+    author: str,
+    minutes: float,
+    relation: str = "repost",
+) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "parent_id": parent,
+        "root_id": root,
+        "author_id": author,
+        "created_at": T0 + timedelta(minutes=minutes),
+        "relation": relation if parent or (root and root != pid) else "original",
+    }
 
 
 def _reference(g: nx.DiGraph, root: str, times: dict[str, float]) -> dict[str, Any]:
@@ -86,8 +97,12 @@ def test_twitter15_quirks_are_present(t15: Any) -> None:
     c = twitter15_frame()
     # a user twice in a tree: the same node listed under two parents, kept once
     assert c.duplicated(["cascade_id", "user"]).any()
-    assert metrics["size"].sum() == len(c.drop_duplicates(["cascade_id", "user", "tweet", "delay_min"]))
-    child_first = c[(c.parent_user != "ROOT") & (c.delay_min.astype(float) < c.parent_delay_min.astype(float))]
+    assert metrics["size"].sum() == len(
+        c.drop_duplicates(["cascade_id", "user", "tweet", "delay_min"])
+    )
+    child_first = c[
+        (c.parent_user != "ROOT") & (c.delay_min.astype(float) < c.parent_delay_min.astype(float))
+    ]
     assert len(child_first) > 0  # edges out of time order are in the slice
 
 
@@ -181,7 +196,9 @@ def test_missing_parent_missing_root_and_cycles(table: Any) -> None:
     forest = build_cascades(posts)
     g = forest.to_networkx(int(forest.nodes.loc[forest.nodes["id"] == "k", "cascade"].iloc[0]))
     assert nx.is_tree(g)
-    assert k["structural_virality"] == pytest.approx(nx.average_shortest_path_length(g.to_undirected()))
+    assert k["structural_virality"] == pytest.approx(
+        nx.average_shortest_path_length(g.to_undirected())
+    )
 
 
 def test_node_limit(t15: Any) -> None:

@@ -90,11 +90,33 @@ def test_trend_and_share_of_voice_need_queries(use: Any, ira: Any) -> None:
 def test_query_option_uses_the_query_language(use: Any, ira: Any) -> None:
     pytest.importorskip("agorascope.query")
     use(ira)
-    rows = _json(["trend", "--query", "#gopdebate", "--interval", "month",
-                  "--since", "2016-01-01", "--until", "2016-04-01"])
+    rows = _json(
+        [
+            "trend",
+            "--query",
+            "#gopdebate",
+            "--interval",
+            "month",
+            "--since",
+            "2016-01-01",
+            "--until",
+            "2016-04-01",
+        ]
+    )
     assert max(r["rounded"] for r in rows) == 100
-    sov = _json(["share-of-voice", "gop=#gopdebate", "dem=#demdebate",
-                 "--since", "2016-01-01", "--until", "2016-04-01", "--interval", "month"])
+    sov = _json(
+        [
+            "share-of-voice",
+            "gop=#gopdebate",
+            "dem=#demdebate",
+            "--since",
+            "2016-01-01",
+            "--until",
+            "2016-04-01",
+            "--interval",
+            "month",
+        ]
+    )
     assert {r["topic"] for r in sov} == {"gop", "dem"}
 
 

@@ -17,18 +17,32 @@ from agorascope.listen import coordinated_clusters, corepost_edges, write_gexf
 T0 = datetime(2024, 5, 1)
 
 
-def _rp(pid: str, author: str, item: str, seconds: float, relation: str = "repost") -> dict[str, Any]:
-    return {"id": pid, "author_id": author, "parent_id": item, "root_id": item,
-            "relation": relation, "created_at": T0 + timedelta(seconds=seconds)}
+def _rp(
+    pid: str, author: str, item: str, seconds: float, relation: str = "repost"
+) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "author_id": author,
+        "parent_id": item,
+        "root_id": item,
+        "relation": relation,
+        "created_at": T0 + timedelta(seconds=seconds),
+    }
 
 
 def test_window_and_thresholds_hand_case(table: Any) -> None:
     posts = table(
         [
-            _rp("1", "a", "i1", 0), _rp("2", "b", "i1", 60), _rp("3", "c", "i1", 61),
-            _rp("4", "a", "i2", 100), _rp("5", "b", "i2", 130), _rp("6", "c", "i2", 140),
-            _rp("7", "a", "i3", 200), _rp("8", "b", "i3", 200),
-            _rp("9", "a", "i4", 300), _rp("10", "a", "i4", 301),  # same account twice
+            _rp("1", "a", "i1", 0),
+            _rp("2", "b", "i1", 60),
+            _rp("3", "c", "i1", 61),
+            _rp("4", "a", "i2", 100),
+            _rp("5", "b", "i2", 130),
+            _rp("6", "c", "i2", 140),
+            _rp("7", "a", "i3", 200),
+            _rp("8", "b", "i3", 200),
+            _rp("9", "a", "i4", 300),
+            _rp("10", "a", "i4", 301),  # same account twice
             _rp("11", "c", "i3", 205, relation="quote"),  # quotes are not reposts by default
         ]
     )
@@ -73,8 +87,9 @@ def test_corepost_edges_equal_brute_force_on_ira(ira: Any) -> None:
 
 
 def test_gexf_round_trip(table: Any, tmp_path: Path) -> None:
-    posts = table([_rp("1", "a", "i", 0), _rp("2", "b", "i", 1), _rp("3", "a", "j", 5),
-                   _rp("4", "b", "j", 9)])
+    posts = table(
+        [_rp("1", "a", "i", 0), _rp("2", "b", "i", 1), _rp("3", "a", "j", 5), _rp("4", "b", "j", 9)]
+    )
     res = coordinated_clusters(posts, window=10, min_items=2)
     path = write_gexf(res.graph, tmp_path / "net.gexf")
     back = nx.read_gexf(path)

@@ -19,11 +19,30 @@ BASE = "the airport systems are down everywhere because of the update stay home 
 
 def test_copy_paste_cluster_hand_case(table: Any) -> None:
     rows = [
-        {"id": "1", "author_id": "a", "text": "RT @x: " + BASE + " https://t.co/abc", "created_at": T0},
-        {"id": "2", "author_id": "b", "text": BASE.upper(), "created_at": T0 + timedelta(minutes=1)},
-        {"id": "3", "author_id": "c", "text": BASE + " now", "created_at": T0 + timedelta(minutes=2)},
-        {"id": "4", "author_id": "d", "text": "a completely different post about football tonight",
-         "created_at": T0},
+        {
+            "id": "1",
+            "author_id": "a",
+            "text": "RT @x: " + BASE + " https://t.co/abc",
+            "created_at": T0,
+        },
+        {
+            "id": "2",
+            "author_id": "b",
+            "text": BASE.upper(),
+            "created_at": T0 + timedelta(minutes=1),
+        },
+        {
+            "id": "3",
+            "author_id": "c",
+            "text": BASE + " now",
+            "created_at": T0 + timedelta(minutes=2),
+        },
+        {
+            "id": "4",
+            "author_id": "d",
+            "text": "a completely different post about football tonight",
+            "created_at": T0,
+        },
         {"id": "5", "author_id": "e", "text": "too short", "created_at": T0},
     ]
     got = near_duplicates(table(rows), threshold=0.8, seed=3)

@@ -13,7 +13,13 @@ import pandas as pd
 import pytest
 from listen_data import ira_frame
 
-from agorascope.listen import cohashtag_graph, cohashtag_network, rising_hashtags, top_hashtags, trend
+from agorascope.listen import (
+    cohashtag_graph,
+    cohashtag_network,
+    rising_hashtags,
+    top_hashtags,
+    trend,
+)
 
 
 def _tags() -> pd.DataFrame:
@@ -64,7 +70,10 @@ def test_cohashtag_network_matches_pairs_on_ira(ira: Any) -> None:
 def test_duplicate_tags_in_a_post_count_once(table: Any) -> None:
     posts = table([{"id": "1", "hashtags": ["a", "a", "b"]}, {"id": "2", "hashtags": ["b", "a"]}])
     assert list(cohashtag_network(posts, min_weight=1)["weight"]) == [2]
-    assert dict(zip(*top_hashtags(posts)[["hashtag", "posts"]].T.values, strict=True)) == {"a": 2, "b": 2}
+    assert dict(zip(*top_hashtags(posts)[["hashtag", "posts"]].T.values, strict=True)) == {
+        "a": 2,
+        "b": 2,
+    }
 
 
 def test_trend_google_scaling_hand_case(table: Any) -> None:
@@ -73,8 +82,13 @@ def test_trend_google_scaling_hand_case(table: Any) -> None:
     # day 0: 1 of 4 posts; day 1: 2 of 2; day 2: 3 of 12; day 3: nothing at all
     for d, (hits, total) in enumerate([(1, 4), (2, 2), (3, 12)]):
         for i in range(total):
-            rows.append({"id": f"{d}-{i}", "created_at": day + timedelta(days=d, hours=i),
-                         "text": "boycott" if i < hits else "other"})
+            rows.append(
+                {
+                    "id": f"{d}-{i}",
+                    "created_at": day + timedelta(days=d, hours=i),
+                    "text": "boycott" if i < hits else "other",
+                }
+            )
     posts = table(rows)
     got = trend(posts, posts.text == "boycott", day, day + timedelta(days=4))
     assert list(got["posts"]) == [1, 2, 3, 0]
@@ -104,9 +118,13 @@ def test_rising_hashtags_hand_case(table: Any) -> None:
     rows = []
     for tag, before, now in [("old", 6, 6), ("up", 1, 5), ("new", 0, 3), ("rare", 0, 2)]:
         for i in range(before):
-            rows.append({"id": f"{tag}-b{i}", "hashtags": [tag], "created_at": t - timedelta(days=1)})
+            rows.append(
+                {"id": f"{tag}-b{i}", "hashtags": [tag], "created_at": t - timedelta(days=1)}
+            )
         for i in range(now):
-            rows.append({"id": f"{tag}-n{i}", "hashtags": [tag], "created_at": t + timedelta(days=1)})
+            rows.append(
+                {"id": f"{tag}-n{i}", "hashtags": [tag], "created_at": t + timedelta(days=1)}
+            )
     got = rising_hashtags(table(rows), t, t + timedelta(days=3))
     assert list(got["hashtag"]) == ["new", "up", "old"]  # growth 4, 3, 1; "rare" below 3 posts
     assert list(got["previous"]) == [0, 1, 6]

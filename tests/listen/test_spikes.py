@@ -14,27 +14,41 @@ from agorascope.listen.spikes import tokenize
 T0 = datetime(2024, 7, 19)
 
 
-def _hourly(counts: list[int], text: str = "ordinary chatter about weather", tags: list[str] | None = None
-            ) -> list[dict[str, Any]]:
+def _hourly(
+    counts: list[int], text: str = "ordinary chatter about weather", tags: list[str] | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for h, n in enumerate(counts):
         for i in range(n):
-            rows.append({"id": f"{h}-{i}", "author_id": f"u{i % 3}", "text": text,
-                         "hashtags": tags or [], "created_at": T0 + timedelta(hours=h, minutes=i % 60),
-                         "author_followers": 10})
+            rows.append(
+                {
+                    "id": f"{h}-{i}",
+                    "author_id": f"u{i % 3}",
+                    "text": text,
+                    "hashtags": tags or [],
+                    "created_at": T0 + timedelta(hours=h, minutes=i % 60),
+                    "author_followers": 10,
+                }
+            )
     return rows
 
 
 def test_one_spike_hand_case(table: Any) -> None:
     base = [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3]  # mean 2.5, sd 0.5 -> floor sqrt(2.5)
-    rows = _hourly(base + [0, 0] + [1, 1])
+    rows = _hourly([*base, 0, 0, 1, 1])
     burst = [(12, 30), (13, 10)]
     for h, n in burst:
         for i in range(n):
-            rows.append({"id": f"b{h}-{i}", "author_id": "bot" if i % 2 else f"v{i}",
-                         "text": "Crowdstrike outage grounds flights everywhere",
-                         "hashtags": ["outage"], "created_at": T0 + timedelta(hours=h, minutes=1 + i),
-                         "author_followers": 300_000 if i == 0 else 5})
+            rows.append(
+                {
+                    "id": f"b{h}-{i}",
+                    "author_id": "bot" if i % 2 else f"v{i}",
+                    "text": "Crowdstrike outage grounds flights everywhere",
+                    "hashtags": ["outage"],
+                    "created_at": T0 + timedelta(hours=h, minutes=1 + i),
+                    "author_followers": 300_000 if i == 0 else 5,
+                }
+            )
     found = detect_spikes(table(rows), T0, T0 + timedelta(hours=16), interval="hour")
     assert len(found) == 1
     s = found[0]
@@ -53,7 +67,9 @@ def test_one_spike_hand_case(table: Any) -> None:
     # 40 of 40 spike posts, none of the 30 baseline posts: lift = 1 / (1 / 31)
     assert ex.hashtags[0]["lift"] == pytest.approx(31.0)
     terms = {t["term"]: t for t in ex.terms}
-    assert terms["crowdstrike"]["spike_posts"] == 40 and terms["crowdstrike"]["lift"] == pytest.approx(31.0)
+    assert terms["crowdstrike"]["spike_posts"] == 40 and terms["crowdstrike"][
+        "lift"
+    ] == pytest.approx(31.0)
     assert "weather" not in terms
     assert ex.top_authors[0]["author_id"] == "bot" and ex.top_authors[0]["posts"] == 20
     assert ex.first_post is not None and ex.first_post["id"] == "b12-0"
@@ -94,7 +110,9 @@ def test_spikes_on_ira_match_the_rule(ira: Any) -> None:
     first = datetime(2016, 1, 1)
     assert [s.start for s in found] == [first + timedelta(days=k) for k in starts]
     top = found[0]
-    ex = explain_spike(ira, top.start_utc, top.until_utc, top.start_utc - timedelta(days=7), top.start_utc)
+    ex = explain_spike(
+        ira, top.start_utc, top.until_utc, top.start_utc - timedelta(days=7), top.start_utc
+    )
     assert ex.first_post is not None
     assert ex.first_post["created_at"] >= top.start_utc
 

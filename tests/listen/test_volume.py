@@ -22,7 +22,9 @@ def _raw() -> pd.DataFrame:
 def test_daily_volume_matches_pandas_on_ira(ira: Any) -> None:
     d = _raw()
     d = d[(d.t >= "2016-01-01") & (d.t < "2016-04-01")]
-    expected = d.groupby(d.t.dt.floor("D")).agg(posts=("t", "size"), authors=("author_id", "nunique"))
+    expected = d.groupby(d.t.dt.floor("D")).agg(
+        posts=("t", "size"), authors=("author_id", "nunique")
+    )
     got = volume(ira, "2016-01-01", "2016-04-01", interval="day").set_index("bucket")
     assert len(got) == 91  # every day of the window, empty ones too
     assert got["posts"].sum() == len(d)
@@ -71,10 +73,23 @@ def test_dst_day_hand_case(table: Any) -> None:
 def test_engagement_and_nulls_hand_case(table: Any) -> None:
     posts = table(
         [
-            {"id": "1", "author_id": "a", "created_at": datetime(2024, 1, 1, 9),
-             "likes": 3, "reposts": 2, "replies": None, "views": 100},
-            {"id": "2", "author_id": "a", "created_at": datetime(2024, 1, 1, 10),
-             "likes": None, "reposts": 1, "replies": 4},
+            {
+                "id": "1",
+                "author_id": "a",
+                "created_at": datetime(2024, 1, 1, 9),
+                "likes": 3,
+                "reposts": 2,
+                "replies": None,
+                "views": 100,
+            },
+            {
+                "id": "2",
+                "author_id": "a",
+                "created_at": datetime(2024, 1, 1, 10),
+                "likes": None,
+                "reposts": 1,
+                "replies": 4,
+            },
             {"id": "3", "author_id": None, "created_at": datetime(2024, 1, 2, 10), "likes": 1},
         ]
     )
@@ -86,10 +101,18 @@ def test_engagement_and_nulls_hand_case(table: Any) -> None:
 
 
 def test_summary_previous_period_and_daily_average(table: Any) -> None:
-    rows = [{"id": f"p{i}", "author_id": f"a{i % 2}", "created_at": datetime(2024, 1, 1 + i),
-             "likes": 1} for i in range(6)]
-    rows += [{"id": f"q{i}", "author_id": "b", "created_at": datetime(2024, 1, 8 + i)}
-             for i in range(3)]
+    rows = [
+        {
+            "id": f"p{i}",
+            "author_id": f"a{i % 2}",
+            "created_at": datetime(2024, 1, 1 + i),
+            "likes": 1,
+        }
+        for i in range(6)
+    ]
+    rows += [
+        {"id": f"q{i}", "author_id": "b", "created_at": datetime(2024, 1, 8 + i)} for i in range(3)
+    ]
     s = volume_summary(table(rows), "2024-01-08", "2024-01-11")
     assert (s.posts, s.authors, s.engagement) == (3, 1, 0)
     # previous period: Jan 5, 6, 7 -> p4, p5 (Jan 5, 6) ; Jan 7 has none

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agorascope.query import SearchIndex, filter_posts, parse, reference_filter
+from agorascope.query import (
+    WORDS_COLUMN,
+    SearchIndex,
+    filter_posts,
+    parse,
+    reference_filter,
+    search_words_column,
+)
 
 from ._query_corpus import FIELD_LEAVES, QUERY_WORDS, make_posts
 
@@ -80,7 +88,7 @@ queries = st.recursive(
 
 
 @settings(
-    max_examples=50,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -127,3 +135,15 @@ def test_empty_table(tmp_path: Path) -> None:
     index = SearchIndex.open(tmp_path / "idx")
     assert index.count(parse("NOT amerique")) == 0
     assert isinstance(posts, pa.Table)
+
+
+def test_a_precomputed_words_column_gives_the_same_posts(corpus: Corpus) -> None:
+    posts = pa.Table.from_pylist(corpus.rows, schema=make_posts(0, seed=1).schema)
+    posts = posts.append_column(WORDS_COLUMN, search_words_column(posts["text"]))
+    table = ibis.duckdb.connect().create_table("with_words", posts)
+    for query in ("améri* -politique", '"big data"~2', "vote NEAR/1 ab", "東京 OR c++"):
+        out = filter_posts(table, query).select("platform", "id").to_pyarrow()
+        got = set(zip(out["platform"].to_pylist(), out["id"].to_pylist(), strict=True))
+        assert got == corpus.reference(query), query
+        sql = str(ibis.to_sql(filter_posts(table, query))).lower()
+        assert re.search(r"agorascope_words_\d*\(", sql) is None  # no UDF call

@@ -292,7 +292,7 @@ class _Committer:
             with self.store.transaction():
                 seq = con.execute("SELECT nextval('ingest_seq')").fetchall()[0][0]
                 _upsert_authors(self.store)
-                inserted = _insert_posts(self.store, seq, source_name)
+                inserted = _insert_posts(self.store, seq, source_name, posts)
                 if labels:
                     con.executemany(
                         "INSERT OR IGNORE INTO cascades VALUES (?, ?, ?, ?)",
@@ -346,41 +346,63 @@ def _upsert_authors(store: Store) -> None:
     then file order); against the table, a newer observation wins field by field and a
     missing value never erases a known one.
     """
-    cols = ", ".join(_AUTHOR_NAMES)
+    con = store.con
     merged = ", ".join(
         f"last({c} ORDER BY observed_at NULLS FIRST, _line) FILTER (WHERE {c} IS NOT NULL) AS {c}"
         for c in _AUTHOR_UPDATABLE
     )
-    newer = "(authors.observed_at IS NULL OR excluded.observed_at >= authors.observed_at)"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE stage_merged AS
+        SELECT platform, id, {merged}, max(observed_at) AS observed_at
+        FROM stage_authors GROUP BY platform, id"""
+    )
+    newer = "(a.observed_at IS NULL OR m.observed_at >= a.observed_at)"
     updates = ", ".join(
-        f"{c} = CASE WHEN {newer} THEN coalesce(excluded.{c}, authors.{c}) "
-        f"ELSE coalesce(authors.{c}, excluded.{c}) END"
+        f"{c} = CASE WHEN {newer} THEN coalesce(m.{c}, a.{c}) ELSE coalesce(a.{c}, m.{c}) END"
         for c in _AUTHOR_UPDATABLE
     )
-    store.con.execute(
-        f"""INSERT INTO authors ({cols})
-        SELECT {cols} FROM (
-            SELECT platform, id, {merged}, max(observed_at) AS observed_at
-            FROM stage_authors GROUP BY platform, id
-        )
-        ON CONFLICT (platform, id) DO UPDATE SET {updates},
-            observed_at = greatest(authors.observed_at, excluded.observed_at)"""
+    con.execute(
+        f"""UPDATE authors AS a SET {updates},
+            observed_at = greatest(a.observed_at, m.observed_at)
+        FROM stage_merged m WHERE a.platform = m.platform AND a.id = m.id"""
     )
+    cols = ", ".join(_AUTHOR_NAMES)
+    con.execute(
+        f"""INSERT INTO authors ({cols}) SELECT {cols} FROM stage_merged m
+        WHERE NOT EXISTS (SELECT 1 FROM authors a WHERE a.platform = m.platform AND a.id = m.id)"""
+    )
+    con.execute("DROP TABLE stage_merged")
 
 
-def _insert_posts(store: Store, seq: int, source: str) -> int:
+def _insert_posts(store: Store, seq: int, source: str, posts: pa.Table) -> int:
+    """Insert the batch's new posts; the first occurrence of an id in the batch wins.
+
+    The in-batch deduplication and the author-country join cost a pass each over the batch:
+    they run only when the batch needs them (checked on the Arrow table first).
+    """
+    import pyarrow.compute as pc
+
+    keys = pc.binary_join_element_wise(posts["platform"], posts["id"], "\x1f")
+    staged = "stage_posts"
+    if pc.count_distinct(keys).as_py() < posts.num_rows:
+        staged = """(SELECT * FROM stage_posts
+            QUALIFY row_number() OVER (PARTITION BY platform, id ORDER BY _line) = 1)"""
+    if pc.any(pc.and_(pc.is_null(posts["country"]), pc.is_valid(posts["author_id"]))).as_py():
+        country = "coalesce(s.country, a.country)"
+        join = "LEFT JOIN authors a ON a.platform = s.platform AND a.id = s.author_id"
+    else:
+        country, join = "s.country", ""
     rows = store.con.execute(
-        """INSERT OR IGNORE INTO posts
+        f"""INSERT INTO posts
         SELECT s.platform, s.id, s.author_id, s.created_at, s.text, s.lang,
-               coalesce(s.country, a.country), s.url, s.parent_id, s.root_id, s.relation,
+               {country}, s.url, s.parent_id, s.root_id, s.relation,
                s.likes, s.reposts, s.replies, s.views,
                coalesce(s.hashtags, ag_hashtags(s.text)),
                coalesce(s.mentions, ag_mentions(s.text)),
                coalesce(list_transform(s.urls, lambda u: ag_norm_url(u)), ag_urls(s.text)),
                ?, ?, ?
-        FROM stage_posts s
-        LEFT JOIN authors a ON a.platform = s.platform AND a.id = s.author_id
-        ORDER BY s._line""",
+        FROM {staged} s {join}
+        WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.id = s.id)""",
         [source, utcnow(), seq],
     ).fetchall()
     return int(rows[0][0])

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from agorascope.errors import InvalidInputError, StoreError
 
@@ -23,6 +24,7 @@ __all__ = [
     "Window",
     "engagement_expr",
     "execute",
+    "execute_arrow",
     "local_time",
     "require_columns",
     "to_utc_naive",
@@ -111,18 +113,24 @@ def engagement_expr(posts: ir.Table) -> ir.IntegerValue:
 _PANDAS4_WARNING: type[Warning] = getattr(pd.errors, "Pandas4Warning", FutureWarning)
 
 
-def execute(expr: ir.Table) -> pd.DataFrame:
-    """Run an expression and return a pandas frame; backend errors become :class:`StoreError`."""
+def execute_arrow(expr: ir.Table) -> pa.Table:
+    """Run an expression and return an Arrow table; backend errors become :class:`StoreError`."""
     try:
         with warnings.catch_warnings():
             # ibis 12 calls DuckDB 2.0's deprecated fetch_arrow_table(); harmless until it is gone
             warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
             # PySpark 4.0's toPandas uses pandas options and keywords that pandas 3 deprecates
             warnings.simplefilter("ignore", _PANDAS4_WARNING)
-            df: pd.DataFrame = expr.to_pyarrow().to_pandas()
-        return df
+            out: pa.Table = expr.to_pyarrow()
+        return out
     except Exception as e:  # the backends raise many unrelated exception types
         raise StoreError(f"listening query failed: {e}", query=_sql_or_none(expr)) from e
+
+
+def execute(expr: ir.Table) -> pd.DataFrame:
+    """Run an expression and return a pandas frame; backend errors become :class:`StoreError`."""
+    df: pd.DataFrame = execute_arrow(expr).to_pandas()
+    return df
 
 
 def _sql_or_none(expr: ir.Table) -> str | None:

@@ -31,9 +31,11 @@ import numba
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from agorascope.errors import ComputationError, InvalidInputError
-from agorascope.listen._common import Steps, execute, window_filter
+from agorascope.listen._common import Steps, execute, execute_arrow, window_filter
 
 __all__ = ["CascadeForest", "account_stats", "build_cascades", "cascade_metrics"]
 
@@ -152,7 +154,7 @@ def _gather(posts: ir.Table, min_size: int, max_nodes: int) -> pd.DataFrame:
             f"{n:,} posts belong to cascades, more than max_nodes={max_nodes:,} that fit in "
             "memory: narrow the query or the time window, or raise max_nodes"
         )
-    return execute(sel)
+    return execute_arrow(sel)
 
 
 def build_cascades(
@@ -188,77 +190,101 @@ def build_cascades(
     return forest
 
 
-def _build(df: pd.DataFrame, min_size: int) -> CascadeForest:
-    df = df.sort_values(["created_at", "platform", "id"], na_position="last", kind="stable")
-    df = df.drop_duplicates(["platform", "id"], keep="first").reset_index(drop=True)
-    plat = df["platform"].fillna("").astype(str)
-    key = plat + _SEP + df["id"].astype(str)
-    pkey = (plat + _SEP + df["parent_id"].astype(str)).where(df["parent_id"].notna())
-    # Root key of every post: its root_id, else its parent's root (followed), else itself.
-    rkey = (plat + _SEP + df["root_id"].astype(str)).where(df["root_id"].notna())
-    rkey = rkey.where(rkey.notna() | pkey.notna(), key)
-    for _ in range(64):
-        todo = rkey.isna()
-        if not todo.any():
-            break
-        by_key = pd.Series(rkey.to_numpy(), index=key.to_numpy())
-        found = pkey[todo].map(by_key)
-        rkey = rkey.mask(todo, found)
-    rkey = rkey.fillna(pkey)  # unresolved chains: the missing ancestor stands as root
-    nodes = pd.DataFrame(
-        {
-            "key": key,
-            "rkey": rkey,
-            "pkey": pkey,
-            "platform": df["platform"],
-            "id": df["id"].astype(str),
-            "author_id": df["author_id"],
-            "created_at": pd.to_datetime(df["created_at"]).astype("datetime64[us]"),
-            "relation": df["relation"],
-            "virtual": False,
-        }
+def _codes(arr: pa.ChunkedArray) -> tuple[_I64, npt.NDArray[np.object_]]:
+    """Dictionary codes (-1 for null) and the distinct values of a string column."""
+    enc = pc.dictionary_encode(arr).combine_chunks()
+    codes: _I64 = pc.fill_null(enc.indices, -1).to_numpy().astype(np.int64)
+    values: npt.NDArray[np.object_] = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    return codes, values
+
+
+def _build(tab: pa.Table, min_size: int) -> CascadeForest:
+    # Identity is (platform, id): every id-like string is coded once (Arrow dictionary encoding)
+    # to an int64 key, so that the joins below are integer array operations.
+    n = tab.num_rows
+    t = tab["created_at"].cast(pa.timestamp("us")).to_numpy()
+    pcode, plats = _codes(pc.fill_null(tab["platform"], ""))
+    strings = pa.chunked_array(
+        [*tab["id"].chunks, *tab["parent_id"].chunks, *tab["root_id"].chunks], pa.string()
     )
-    present = pd.Index(nodes["key"])
-    missing = pd.Index(nodes["rkey"].unique()).difference(present)
-    if len(missing):
-        members = nodes[nodes["rkey"].isin(missing)]
-        first = members.groupby("rkey")["created_at"].min()
-        plats = members.groupby("rkey")["platform"].first()
-        virt = pd.DataFrame(
-            {
-                "key": missing,
-                "rkey": missing,
-                "pkey": pd.Series([None] * len(missing), dtype=object),
-                "platform": plats.reindex(missing).to_numpy(),
-                "id": [k.split(_SEP, 1)[1] for k in missing],
-                "author_id": pd.Series([None] * len(missing), dtype=object),
-                "created_at": first.reindex(missing).to_numpy(),
-                "relation": pd.Series([None] * len(missing), dtype=object),
-                "virtual": True,
-            }
-        )
-        nodes = pd.concat([nodes, virt], ignore_index=True)
-    cascade_codes, cascade_keys = pd.factorize(nodes["rkey"])
-    key_index = pd.Index(nodes["key"])
+    scode, svals = _codes(strings)
+    width = np.int64(max(len(svals), 1))
+
+    def keyed(codes: _I64) -> _I64:
+        out: _I64 = np.where(codes >= 0, pcode * width + codes, -1)
+        return out
+
+    key, pkey, rkey = keyed(scode[:n]), keyed(scode[n : 2 * n]), keyed(scode[2 * n :])
+    author = tab["author_id"].to_numpy(zero_copy_only=False).astype(object)
+    relation = tab["relation"].to_numpy(zero_copy_only=False).astype(object)
+    plat_idx = pcode
+    if not pd.Index(key).is_unique:  # duplicates of (platform, id): keep the earliest
+        order = np.lexsort((key, np.isnat(t), t))
+        _, first = np.unique(key[order], return_index=True)
+        keep = np.sort(order[first])
+        key, pkey, rkey, t = key[keep], pkey[keep], rkey[keep], t[keep]
+        author, relation, plat_idx = author[keep], relation[keep], plat_idx[keep]
+    # root key: root_id, else the parent's root (followed through the posts), else itself
+    rkey = np.where((rkey < 0) & (pkey < 0), key, rkey)
+    index = pd.Index(key)
+    for _ in range(64):
+        todo = np.flatnonzero(rkey < 0)
+        if len(todo) == 0:
+            break
+        pos = index.get_indexer(pkey[todo])
+        found = np.where(pos >= 0, rkey[np.maximum(pos, 0)], -1)
+        unresolved = pos < 0  # the missing ancestor stands as root
+        rkey[todo] = np.where(unresolved, pkey[todo], found)
+    rkey = np.where(rkey < 0, pkey, rkey)
+    distinct_roots = pd.unique(rkey)
+    virtual_keys = distinct_roots[~pd.Index(distinct_roots).isin(key)]
+    m = len(virtual_keys)
+    if m:
+        member_pos = pd.Index(virtual_keys).get_indexer(rkey)
+        first_t = np.full(m, np.datetime64("NaT"), dtype="datetime64[us]")
+        has = member_pos >= 0
+        ts = pd.Series(t[has]).groupby(member_pos[has]).min()
+        first_t[ts.index.to_numpy()] = ts.to_numpy()
+        key = np.concatenate([key, virtual_keys])
+        pkey = np.concatenate([pkey, np.full(m, -1, np.int64)])
+        rkey = np.concatenate([rkey, virtual_keys])
+        t = np.concatenate([t, first_t])
+        author = np.concatenate([author, np.full(m, None, dtype=object)])
+        relation = np.concatenate([relation, np.full(m, None, dtype=object)])
+        plat_idx = np.concatenate([plat_idx, virtual_keys // width])
+    virtual = np.zeros(len(key), np.bool_)
+    virtual[len(key) - m :] = m > 0
+    cascade_codes, cascade_keys = pd.factorize(rkey)
+    key_index = pd.Index(key)
     root_node = key_index.get_indexer(cascade_keys).astype(np.int64)
     cascade = cascade_codes.astype(np.int64)
-    is_root = (nodes["key"] == nodes["rkey"]).to_numpy()
-    parent = key_index.get_indexer(nodes["pkey"].fillna("")).astype(np.int64)
-    own = np.arange(len(nodes), dtype=np.int64)
+    is_root = key == rkey
+    parent = key_index.get_indexer(pkey).astype(np.int64)
+    parent[pkey < 0] = -1
+    own = np.arange(len(key), dtype=np.int64)
     root_of = root_node[cascade]
     bad = (parent < 0) | (parent == own)
-    bad |= ~bad & (cascade[np.where(parent < 0, 0, parent)] != cascade)
-    reattached = bad & ~is_root & nodes["pkey"].notna().to_numpy()
+    bad |= ~bad & (cascade[np.maximum(parent, 0)] != cascade)
+    reattached = bad & ~is_root & (pkey >= 0)
     parent = np.where(is_root, -1, np.where(bad, root_of, parent)).astype(np.int64)
     depth, cut = _depths(parent, root_of)
-    order = np.argsort(-depth, kind="stable")
-    subtree = _subtree_sizes(parent, order)
-    nodes = nodes.drop(columns=["key", "rkey", "pkey"])
-    nodes["cascade"] = cascade
-    nodes["parent"] = parent
-    nodes["depth"] = depth
-    nodes["subtree"] = subtree
-    nodes["reattached"] = reattached | cut
+    subtree = _subtree_sizes(parent, np.argsort(-depth, kind="stable"))
+    ids = svals
+    nodes = pd.DataFrame(
+        {
+            "platform": np.asarray(plats, dtype=object)[plat_idx],
+            "id": ids[key % width],
+            "author_id": author,
+            "created_at": t,
+            "relation": relation,
+            "virtual": virtual,
+            "cascade": cascade,
+            "parent": parent,
+            "depth": depth,
+            "subtree": subtree,
+            "reattached": reattached | cut,
+        }
+    )
     forest = CascadeForest(nodes=nodes, roots=root_node)
     if min_size > 1:
         forest = _keep_sizes(forest, min_size)

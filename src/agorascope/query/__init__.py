@@ -24,11 +24,12 @@ from agorascope.query.search import (
     resolve,
     search,
 )
-from agorascope.query.to_ibis import filter_posts
+from agorascope.query.to_ibis import WORDS_COLUMN, filter_posts, search_words_column
 from agorascope.query.topics import Topic, add_topic, get_topic, list_topics, remove_topic
 from agorascope.query.words import normalize, words
 
 __all__ = [
+    "WORDS_COLUMN",
     "Hit",
     "IndexReport",
     "SearchIndex",
@@ -52,6 +53,7 @@ __all__ = [
     "remove_topic",
     "resolve",
     "search",
+    "search_words_column",
     "snippet",
     "words",
 ]

@@ -167,7 +167,7 @@ class _Parser:
         if kind is Kind.FIELD:
             self.leaf(token.pos)
             return self.field(token)
-        what = "the end of the query" if kind is Kind.END else repr(token.text)
+        what = "end of query" if kind is Kind.END else repr(token.text)
         raise self.error(f"unexpected {what}", token.pos, "a term, a phrase, a field or (")
 
     # -- leaves -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from agorascope.query.ast import (
     And,
@@ -32,9 +33,16 @@ from agorascope.query.ast import (
 )
 from agorascope.query.parser import parse
 from agorascope.query.patterns import near_regex, needs_regex, phrase_regex, word_regex
-from agorascope.query.words import ascii_case_tables, hosts_string, words_string
+from agorascope.query.words import ascii_case_tables, hosts_string, words_string, words_strings
 
-__all__ = ["filter_posts"]
+__all__ = ["WORDS_COLUMN", "filter_posts", "search_words_column"]
+
+WORDS_COLUMN = "search_words"
+"""Optional column holding :func:`~agorascope.query.words.words_string` of ``text``.
+
+When a table has it (a store may fill it at import with :func:`search_words_column`), the
+predicate reads it instead of calling the Python UDF, so that text tests are plain, fast
+string functions of the backend."""
 
 _WORDS = "_agorascope_words"
 _URL_HOSTS = "_agorascope_url_hosts"
@@ -150,7 +158,9 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
     nodes = list(_walk(node))
     extra: dict[str, Any] = {}
     if any(isinstance(n, Term | Phrase | Near) for n in nodes):
-        extra[_WORDS] = agorascope_words(table.text)
+        extra[_WORDS] = (
+            table[WORDS_COLUMN] if WORDS_COLUMN in table.columns else agorascope_words(table.text)
+        )
     if any(isinstance(n, UrlHost) for n in nodes):
         extra[_URL_HOSTS] = agorascope_url_hosts(table.url)
         extra[_LIST_HOSTS] = agorascope_list_hosts(table.urls)
@@ -158,3 +168,8 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
     predicate = _Compiler(expr).compile(node)
     out = expr.filter(predicate)
     return out.drop(*extra) if extra else out
+
+
+def search_words_column(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The :data:`WORDS_COLUMN` values for a column of post texts (one string per text)."""
+    return pa.array(words_strings(texts), pa.string())

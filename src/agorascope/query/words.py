@@ -185,7 +185,7 @@ def hosts(url: str | None, urls: Iterable[str | None] | None) -> list[str]:
     query ``url:lemonde.fr`` finds it.
     """
     if not urls:
-        return list(_host_suffixes(url)) if url else []
+        return sorted(_host_suffixes(url)) if url else []
     out: set[str] = set()
     for u in [url, *urls]:
         if u:

@@ -15,11 +15,13 @@ import pycountry
 from agorascope.report.tree import CascadeTree
 
 __all__ = [
+    "Figure",
     "bar_chart",
     "cascade_chart",
     "compare_volume_chart",
     "grouped_bars",
     "iso3",
+    "label",
     "share_of_voice_chart",
     "tiers_chart",
     "timeline_chart",
@@ -29,6 +31,12 @@ __all__ = [
 Figure = dict[str, Any]
 _FONT = {"family": "system-ui, sans-serif", "size": 12}
 _PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+
+
+def label(value: Any) -> str:
+    """Text from a post or a profile made inert for Plotly, which reads a few HTML tags
+    (``<a href>``, ``<b>``) in labels: angle brackets become entities, shown as typed."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
@@ -72,7 +80,7 @@ def timeline_chart(volume: list[dict[str, Any]], spikes: list[dict[str, Any]]) -
                 "arrowhead": 2,
                 "ax": 30,
                 "ay": -25,
-                "hovertext": s.get("summary", ""),
+                "hovertext": label(s.get("summary", "")),
             }
         )
     data = [
@@ -111,7 +119,7 @@ def share_of_voice_chart(rows: list[dict[str, Any]], highlight: str | None = Non
                 "type": "scatter",
                 "mode": "lines",
                 "stackgroup": "sov",
-                "name": name,
+                "name": label(name),
                 "x": [r["bucket"] for r in rs],
                 "y": [r["share"] for r in rs],
                 "line": {"width": 3 if name == highlight else 1},
@@ -161,15 +169,15 @@ def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by c
 
 def bar_chart(
     rows: list[dict[str, Any]],
-    label: str,
+    key: str,
     value: str,
     title: str,
     *,
     prefix: str = "",
     horizontal: bool = True,
 ) -> Figure:
-    """Bars of ``value`` per ``label`` (largest on top when horizontal)."""
-    labels = [prefix + ("(none)" if r.get(label) is None else str(r[label])) for r in rows]
+    """Bars of ``value`` per ``key`` (largest on top when horizontal)."""
+    labels = [prefix + ("(none)" if r.get(key) is None else label(r[key])) for r in rows]
     values = [r.get(value) or 0 for r in rows]
     if horizontal:
         bar = {"type": "bar", "orientation": "h", "x": values[::-1], "y": labels[::-1]}
@@ -240,14 +248,14 @@ def cascade_chart(tree: CascadeTree) -> Figure:
                     "color": _PALETTE[i],
                 },
                 "customdata": [
-                    [n["author_handle"] or "?", n["author_followers"] or 0, n["created_at"] or ""]
+                    [label(n["author_handle"] or "?"), n["author_followers"] or 0, n["created_at"] or ""]
                     for n in group
                 ],
                 "hovertemplate": "@%{customdata[0]} (%{customdata[1]:,} followers)"
                 "<br>%{customdata[2]}<extra></extra>",
             }
         )
-    title = f"Cascade {tree.platform}:{tree.root_id} ({tree.total_nodes:,} posts"
+    title = f"Cascade {label(tree.platform)}:{label(tree.root_id)} ({tree.total_nodes:,} posts"
     title += f", first {len(nodes):,} drawn)" if tree.truncated else ")"
     layout = _layout(
         title,
@@ -267,7 +275,7 @@ def compare_volume_chart(rows: list[dict[str, Any]]) -> Figure:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": name,
+            "name": label(name),
             "x": [r["bucket"] for r in rs],
             "y": [r["posts"] for r in rs],
         }
@@ -276,16 +284,16 @@ def compare_volume_chart(rows: list[dict[str, Any]]) -> Figure:
     return {"data": data, "layout": _layout("Posts over time")}
 
 
-def grouped_bars(rows: list[dict[str, Any]], label: str, value: str, title: str) -> Figure:
-    """One bar group per ``label``, one bar per topic."""
+def grouped_bars(rows: list[dict[str, Any]], key: str, value: str, title: str) -> Figure:
+    """One bar group per ``key``, one bar per topic."""
     topics: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         topics.setdefault(str(r["topic"]), []).append(r)
     data = [
         {
             "type": "bar",
-            "name": name,
-            "x": ["(none)" if r.get(label) is None else str(r[label]) for r in rs],
+            "name": label(name),
+            "x": ["(none)" if r.get(key) is None else label(r[key]) for r in rs],
             "y": [r.get(value) or 0 for r in rs],
         }
         for name, rs in topics.items()

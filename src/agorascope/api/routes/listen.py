@@ -175,7 +175,7 @@ def duplicates(
     _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
     threshold: Annotated[float, Query(gt=0, le=1)] = 0.8,
     min_size: Annotated[int, Query(ge=2)] = 2,
-    seed: int = 1,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 1,
 ) -> dict[str, Any]:
     """Clusters of near-duplicate (copy-pasted) texts."""
     df = listen.near_duplicates(posts, since, until, threshold=threshold, min_size=min_size, seed=seed)
