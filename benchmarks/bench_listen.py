@@ -29,9 +29,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import median, peak_rss_mib, timeit, write_section  # noqa: E402
-
-from agorascope.listen import (  # noqa: E402
+from _common import median, peak_rss_mib, timeit, write_section
+from agorascope.listen import (
     amplifier_tiers,
     breakdown,
     cascade_metrics,
@@ -141,7 +140,12 @@ def twitter15_posts(path: Path) -> pa.Table:
     c = pd.concat([c[is_root], c[~is_root]], ignore_index=True)  # the ROOT row first
     key = c["cascade_id"] + "/" + c["user"] + "/" + c["tweet"] + "/" + c["delay_min"]
     pkey = (
-        c["cascade_id"] + "/" + c["parent_user"] + "/" + c["parent_tweet"] + "/"
+        c["cascade_id"]
+        + "/"
+        + c["parent_user"]
+        + "/"
+        + c["parent_tweet"]
+        + "/"
         + c["parent_delay_min"]
     )
     root = c["parent_user"] == "ROOT"
@@ -149,8 +153,11 @@ def twitter15_posts(path: Path) -> pa.Table:
     c = c.assign(key=key, pkey=pkey, root=root)
     c = c[~c.duplicated("key")]  # a node seen under two parents keeps the first
     ids = np.where(c["root"], c["cascade_id"], c["key"])
-    parent = np.where(c["pkey"].to_numpy() == root_key.reindex(c["cascade_id"]).to_numpy(),
-                      c["cascade_id"], c["pkey"])
+    parent = np.where(
+        c["pkey"].to_numpy() == root_key.reindex(c["cascade_id"]).to_numpy(),
+        c["cascade_id"],
+        c["pkey"],
+    )
     base = (pd.to_numeric(c["cascade_id"]) // 2**22 + 1288834974657).astype("int64")
     at = pd.to_datetime(base, unit="ms") + pd.to_timedelta(c["delay_min"].astype(float), "min")
     return pa.table(
@@ -171,8 +178,9 @@ def networkx_metrics(rows: pd.DataFrame) -> dict[str, float]:
     g = nx.DiGraph()
     root = rows.loc[rows["parent_id"].isna(), "id"].iloc[0]
     g.add_node(root)
-    g.add_edges_from(zip(rows["parent_id"].dropna(), rows.loc[rows["parent_id"].notna(), "id"],
-                         strict=True))
+    g.add_edges_from(
+        zip(rows["parent_id"].dropna(), rows.loc[rows["parent_id"].notna(), "id"], strict=True)
+    )
     levels = nx.shortest_path_length(g, root)
     n = g.number_of_nodes()
     t = rows.set_index("id")["created_at"]

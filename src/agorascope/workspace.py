@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import ibis
+import ibis.expr.types as ir
 
 from agorascope.collect.pipeline import ImportSummary, OnCommit, import_paths
 from agorascope.config import Settings
@@ -67,7 +67,7 @@ class Workspace:
             on_commit=notify if self.on_commit else None,
         )
 
-    def posts(self) -> ibis.Table:
+    def posts(self) -> ir.Table:
         """All posts with their author columns, as an Ibis table."""
         return self.backend.posts()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LOCAL, TestClient, client_for
+from api_fixtures import LOCAL, TestClient, client_for
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import Mount, Route
 
@@ -140,8 +140,9 @@ def test_local_user_is_trusted_only_on_loopback_without_tokens(tmp_path: Path) -
         }
         # a page of another site reaching us through DNS rebinding carries its own Host
         assert client.get("/api/me", headers={"Host": "evil.example"}).status_code == 401
-        made = client.post("/api/tokens", json={"role": "viewer"}, headers={"X-CSRF-Token": "t"},
-                           cookies=None)
+        made = client.post(
+            "/api/tokens", json={"role": "viewer"}, headers={"X-CSRF-Token": "t"}, cookies=None
+        )
         assert made.status_code == 403  # no CSRF cookie echoed
         store = Store.open(db)
         create_token(store, "admin")

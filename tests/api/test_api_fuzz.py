@@ -53,7 +53,7 @@ def test_no_server_error(api_schema: Any, fuzz_auth: dict[str, str]) -> None:
         operations += 1
 
         @settings(
-            max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+            max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
         )
         @given(case=operation.as_strategy())
         def run(case: Any) -> None:
@@ -63,8 +63,10 @@ def test_no_server_error(api_schema: Any, fuzz_auth: dict[str, str]) -> None:
                 failures.append(f"{case.method} {case.formatted_path} {case.query}: {e!r}")
                 return
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.query}: "
-                                f"{response.status_code} {response.text[:300]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query}: "
+                    f"{response.status_code} {response.text[:300]}"
+                )
 
         run()
     assert operations >= 20

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOSTILE, LOCAL, TestClient, write_jsonl
+from api_fixtures import HOSTILE, LOCAL, TestClient, write_jsonl
 
 from agorascope.api import create_app
 from agorascope.config import Settings
@@ -24,8 +24,15 @@ def csrf(client: TestClient) -> dict[str, str]:
 def test_openapi_documents_the_api(local_client: TestClient) -> None:
     schema = local_client.get("/openapi.json").json()
     paths = set(schema["paths"])
-    for p in ("/api/search", "/api/topics", "/api/import", "/api/listen/spikes",
-              "/api/listen/cascades", "/api/listen/share-of-voice", "/api/tokens"):
+    for p in (
+        "/api/search",
+        "/api/topics",
+        "/api/import",
+        "/api/listen/spikes",
+        "/api/listen/cascades",
+        "/api/listen/share-of-voice",
+        "/api/tokens",
+    ):
         assert p in paths
     assert not any(p.startswith("/topics") for p in paths)  # pages are not API
     assert "ErrorPublic" in schema["components"]["schemas"]

@@ -205,3 +205,19 @@ def test_progress_bar_does_not_change_the_result() -> None:
         chunk=7,
     )
     pd.testing.assert_frame_equal(quiet.stats, shown.stats)
+
+
+def test_impossible_balance_is_a_computation_error() -> None:
+    from agorascope.districts import grid_graph
+    from agorascope.errors import ComputationError
+
+    g = grid_graph(1, 4).with_attrs(population=np.array([1.0, 1.0, 1.0, 5.0]))
+    plan = plan_from_array([0, 0, 1, 1])
+    with pytest.raises(ComputationError, match="no balanced cut"):
+        run_ensemble(
+            g,
+            plan,
+            "population",
+            [],
+            EnsembleSettings(steps=3, chains=1, tolerance=0.0, max_attempts=50),
+        )

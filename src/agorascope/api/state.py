@@ -34,6 +34,9 @@ class AppState:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     cache: ReportCache = field(default_factory=ReportCache)
     _local: threading.local = field(default_factory=threading.local)
+    _generation: int = 0
+    _closed: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(
@@ -54,11 +57,21 @@ class AppState:
 
     def store(self) -> Store:
         """A store on this thread's own cursor of the shared connection."""
+        self.reopen()
         store: Store | None = getattr(self._local, "store", None)
-        if store is None:
+        if store is None or getattr(self._local, "generation", -1) != self._generation:
             store = Store(self.base.con.cursor(), self.base.path)
             self._local.store = store
+            self._local.generation = self._generation
         return store
+
+    def reopen(self) -> None:
+        """Open the store again if :meth:`close` closed it (an app may start several times)."""
+        with self._lock:
+            if self._closed:
+                self.base = Store.open(self.settings.db)
+                self._generation += 1
+                self._closed = False
 
     def trusts_local_user(self, host_header: str) -> bool:
         """Whether a caller without a token is the local admin (see :mod:`.security`)."""
@@ -67,5 +80,8 @@ class AppState:
         return active_tokens(self.store()) == 0
 
     def close(self) -> None:
-        """Close the store."""
-        self.base.close()
+        """Close the store (the next request opens it again)."""
+        with self._lock:
+            if not self._closed:
+                self.base.close()
+                self._closed = True

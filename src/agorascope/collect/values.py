@@ -92,9 +92,21 @@ def _from_epoch(seconds: float, field: str) -> datetime:
     return _EPOCH + timedelta(seconds=seconds)
 
 
+# The most common layouts, matched without strptime (which is slow when tried in turn).
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
 def _parse_date_string(text: str, field: str) -> datetime:
     if re.fullmatch(r"-?\d+(\.\d+)?", text):
         return _from_epoch(float(text), field)
+    us = _US_DATE.fullmatch(text)
+    if us is not None:
+        month, day, year, hour, minute, second = us.groups()
+        try:
+            return datetime(int(year), int(month), int(day), int(hour), int(minute),
+                            int(second or 0))  # fmt: skip
+        except ValueError:
+            pass
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     try:
         return _to_utc_naive(datetime.fromisoformat(iso))

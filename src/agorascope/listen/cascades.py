@@ -134,7 +134,7 @@ def _root_keys(t: ir.Table) -> ir.StringValue:
     return t.root_id.coalesce(ibis.cases((t.parent_id.isnull(), t.id), else_=t.parent_id))
 
 
-def _gather(posts: ir.Table, min_size: int, max_nodes: int) -> pd.DataFrame:
+def _gather(posts: ir.Table, min_size: int, max_nodes: int) -> pa.Table:
     t = posts.select(
         "platform", "id", "parent_id", "root_id", "author_id", "created_at", "relation"
     )
@@ -231,7 +231,7 @@ def _build(tab: pa.Table, min_size: int) -> CascadeForest:
         todo = np.flatnonzero(rkey < 0)
         if len(todo) == 0:
             break
-        pos = index.get_indexer(pkey[todo])
+        pos = index.get_indexer(pd.Index(pkey[todo]))
         found = np.where(pos >= 0, rkey[np.maximum(pos, 0)], -1)
         unresolved = pos < 0  # the missing ancestor stands as root
         rkey[todo] = np.where(unresolved, pkey[todo], found)
@@ -240,7 +240,7 @@ def _build(tab: pa.Table, min_size: int) -> CascadeForest:
     virtual_keys = distinct_roots[~pd.Index(distinct_roots).isin(key)]
     m = len(virtual_keys)
     if m:
-        member_pos = pd.Index(virtual_keys).get_indexer(rkey)
+        member_pos = pd.Index(virtual_keys).get_indexer(pd.Index(rkey))
         first_t = np.full(m, np.datetime64("NaT"), dtype="datetime64[us]")
         has = member_pos >= 0
         ts = pd.Series(t[has]).groupby(member_pos[has]).min()
@@ -256,10 +256,10 @@ def _build(tab: pa.Table, min_size: int) -> CascadeForest:
     virtual[len(key) - m :] = m > 0
     cascade_codes, cascade_keys = pd.factorize(rkey)
     key_index = pd.Index(key)
-    root_node = key_index.get_indexer(cascade_keys).astype(np.int64)
+    root_node = key_index.get_indexer(pd.Index(cascade_keys)).astype(np.int64)
     cascade = cascade_codes.astype(np.int64)
     is_root = key == rkey
-    parent = key_index.get_indexer(pkey).astype(np.int64)
+    parent = key_index.get_indexer(pd.Index(pkey)).astype(np.int64)
     parent[pkey < 0] = -1
     own = np.arange(len(key), dtype=np.int64)
     root_of = root_node[cascade]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import ibis
+import ibis.expr.types as ir
 
 from agorascope.config import Settings
 from agorascope.errors import InvalidInputError
@@ -28,10 +29,10 @@ class ReadBackend(ABC):
     name: str
 
     @abstractmethod
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> ir.Table:
         """The Ibis table ``name`` on this engine."""
 
-    def posts(self) -> ibis.Table:
+    def posts(self) -> ir.Table:
         """Posts with author columns (``post_view``)."""
         return self.table("post_view")
 
@@ -52,7 +53,7 @@ class DuckDBBackend(ReadBackend):
     def __init__(self, store: Store):
         self.store = store
 
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> ir.Table:
         return self.store.table(name)
 
 
@@ -64,7 +65,7 @@ class SparkBackend(ReadBackend):
     def __init__(self, con: Any, snapshot: Path):
         self.con = con
         self.snapshot = snapshot
-        self._tables: dict[str, ibis.Table] = {}
+        self._tables: dict[str, ir.Table] = {}
 
     @classmethod
     def from_store(cls, store: Store, snapshot: Path, master: str = "local[2]") -> SparkBackend:
@@ -74,7 +75,7 @@ class SparkBackend(ReadBackend):
         store.snapshot(snapshot, TABLES)
         return cls(connect(master), snapshot)
 
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> ir.Table:
         if name not in TABLES:
             raise InvalidInputError(f"table {name!r} is not in the Spark snapshot ({TABLES})")
         if name not in self._tables:

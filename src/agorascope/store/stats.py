@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 
 from agorascope.store.backends import ReadBackend
 
 __all__ = ["overview"]
 
 
-def _rows(expr: ibis.Table) -> list[dict[str, Any]]:
+def _rows(expr: ir.Table) -> list[dict[str, Any]]:
     return list(expr.to_pyarrow().to_pylist())
 
 

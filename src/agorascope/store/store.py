@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 
 from agorascope.errors import MigrationError, StoreError
@@ -176,11 +177,11 @@ class Store:
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis
 
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> ir.Table:
         """An Ibis table (or view) of the store by name."""
         return self.ibis.table(name)
 
-    def posts(self) -> ibis.Table:
+    def posts(self) -> ir.Table:
         """Posts with their author's profile columns (the ``post_view`` view)."""
         return self.table("post_view")
 

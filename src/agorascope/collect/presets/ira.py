@@ -32,7 +32,6 @@ retweet or quote is not in the data.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -40,12 +39,10 @@ from typing import Any, ClassVar
 from agorascope.collect.canonical import FieldError
 from agorascope.collect.presets.base import Preset, Probe, blank_to_none
 from agorascope.collect.readers import Item
+from agorascope.collect.values import parse_datetime
 
 __all__ = ["IraPreset", "ira_id", "parse_ira_date"]
 
-# strptime is slow when formats are tried in turn; two anchored patterns do the same job
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 _RELATIONS = {"": "original", "R": "repost", "RETWEET": "repost", "Q": "quote"}
 _RELATIONS["QUOTE_TWEET"] = "quote"
 _NO_LANGUAGE = {"LANGUAGE UNDEFINED", "UNDEFINED", "UNKNOWN"}
@@ -53,26 +50,15 @@ _NO_COUNTRY = {"UNKNOWN"}
 
 
 def parse_ira_date(value: str, field: str = "publish_date") -> datetime:
-    """Parse a date of either layout as an aware UTC datetime.
+    """Parse a date of either layout (``10/1/2017 19:58``, ``2016-12-27 15:32:00``) as UTC.
 
     Raises:
-        FieldError: the value matches no known layout.
+        FieldError: the value is not a date.
     """
-    text = value.strip()
-    us, iso = _US_DATE.fullmatch(text), _ISO_DATE.fullmatch(text)
-    try:
-        if us is not None:
-            month, day, year, hour, minute, second = us.groups()
-        elif iso is not None:
-            year, month, day, hour, minute, second = iso.groups()
-        else:
-            raise ValueError("no known layout")
-        return datetime(int(year), int(month), int(day), int(hour), int(minute),
-                        int(second or 0), tzinfo=UTC)  # fmt: skip
-    except ValueError:
-        raise FieldError(
-            field, f"not a date like 10/1/2017 19:58 or 2016-12-27 15:32:00: {text!r}"
-        ) from None
+    parsed = parse_datetime(value, field)
+    if parsed is None:
+        raise FieldError(field, "missing (required)")
+    return parsed.replace(tzinfo=UTC)
 
 
 def ira_id(author: str, published: datetime, harvested: str, updates: str, post_type: str,
