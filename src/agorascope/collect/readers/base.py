@@ -1,0 +1,248 @@
+"""Records, rejects, progress counting and container detection shared by the readers."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from agorascope.errors import ImportFormatError
+
+__all__ = [
+    "CONTAINERS",
+    "MAX_FIELD_BYTES",
+    "RAW_MAX_CHARS",
+    "Item",
+    "Progress",
+    "Record",
+    "Reject",
+    "detect_container",
+    "read_sample",
+    "truncate_raw",
+]
+
+MAX_FIELD_BYTES = 10 * 1024 * 1024
+"""Largest CSV record / JSON line or value accepted; anything longer becomes a Reject."""
+
+RAW_MAX_CHARS = 1024
+"""Rejects keep at most this many characters of the offending text."""
+
+SAMPLE_BYTES = 64 * 1024
+CONTAINERS = ("csv", "jsonl", "json", "parquet", "folder")
+"""Container names; ``folder`` is a directory a preset reads itself (cascade trees)."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_PARQUET_MAGIC = b"PAR1"
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One canonical record produced from a source.
+
+    Attributes:
+        path: the file it came from.
+        line: 1-based line (or row) number in that file.
+        fields: canonical field name -> raw value (see ``collect.canonical``).
+    """
+
+    path: str
+    line: int
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """Something in a source that could not become a record.
+
+    Attributes:
+        path: the file.
+        line: 1-based line (or row) number; 0 when the whole file is at fault.
+        field: the column or JSON path at fault ('' when the row as a whole is).
+        reason: what is wrong, for a person.
+        raw: the offending text, truncated to :data:`RAW_MAX_CHARS`.
+    """
+
+    path: str
+    line: int
+    field: str
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One raw row (CSV: header -> cell) or JSON value read from a container.
+
+    Attributes:
+        line: 1-based line (or row) number where it starts.
+        data: a dict for CSV and Parquet rows, any JSON value for JSON(L).
+        raw: the source text (truncated), or None when it must be rendered from ``data``.
+        path: the file it came from (a folder source reads several files).
+    """
+
+    line: int
+    data: Any
+    raw: str | None
+    path: str
+
+    def raw_text(self) -> str:
+        """The source text of this item, truncated for a rejects file."""
+        if self.raw is not None:
+            return truncate_raw(self.raw)
+        return truncate_raw(json.dumps(self.data, default=str, ensure_ascii=False))
+
+
+class Progress:
+    """Bytes consumed so far, updated by the readers while they stream."""
+
+    __slots__ = ("bytes_read",)
+
+    def __init__(self) -> None:
+        self.bytes_read = 0
+
+
+def truncate_raw(text: str) -> str:
+    """Cut ``text`` to :data:`RAW_MAX_CHARS` characters, marking the cut."""
+    if len(text) <= RAW_MAX_CHARS:
+        return text
+    return text[:RAW_MAX_CHARS] + "…"
+
+
+class _CountingRaw(io.RawIOBase):
+    """Counts the bytes read from the underlying file (compressed bytes for gzip)."""
+
+    def __init__(self, f: IO[bytes]):
+        self._f = f
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._f.readinto(buffer)  # type: ignore[attr-defined]
+        self.count += n or 0
+        return int(n or 0)
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+class _Opened:
+    """A binary stream over a file, decompressed if gzip, with a compressed-byte counter."""
+
+    def __init__(self, path: Path):
+        self._counter = _CountingRaw(open(path, "rb", buffering=0))  # noqa: SIM115
+        buffered = io.BufferedReader(self._counter, 1 << 16)
+        try:
+            self.gzipped = buffered.peek(2)[:2] == _GZIP_MAGIC
+        except OSError:
+            self._counter.close()
+            raise
+        self.stream: IO[bytes] = (
+            io.BufferedReader(gzip.GzipFile(fileobj=buffered), 1 << 16)  # type: ignore[arg-type]
+            if self.gzipped
+            else buffered
+        )
+
+    @property
+    def count(self) -> int:
+        return self._counter.count
+
+    def close(self) -> None:
+        self.stream.close()
+        self._counter.close()
+
+    def __enter__(self) -> _Opened:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+    """The first ``size`` (decompressed) bytes of a file.
+
+    Raises:
+        ImportFormatError: the file is gzip but corrupt.
+    """
+    try:
+        with _Opened(path) as opened:
+            return opened.stream.read(size)
+    except (OSError, EOFError) as e:
+        raise ImportFormatError(f"{path}: cannot read: {e}") from e
+
+
+def _strip_gz(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    control = sum(1 for b in sample[:4096] if b < 32 and b not in (9, 10, 13))
+    return control > len(sample[:4096]) * 0.05
+
+
+def _json_kind(sample: bytes) -> str | None:
+    """'json' or 'jsonl' when the sample starts like JSON, else None."""
+    text = sample.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text or text[0] not in "{[":
+        return None
+    if text[0] == "[":
+        return "json"
+    try:
+        json.loads(text.partition("\n")[0])
+    except json.JSONDecodeError:
+        return "json"  # a pretty-printed document spanning lines
+    return "jsonl"
+
+
+def detect_container(path: Path) -> str:
+    """Name the container of ``path``: csv, jsonl, json, parquet or folder.
+
+    The extension decides (``.gz`` removed first), then the content when the extension is not
+    known. A ``.json`` file holding one JSON value per line is read as JSONL.
+
+    Raises:
+        ImportFormatError: the file is empty, binary garbage, or of no known container.
+    """
+    if path.is_dir():
+        return "folder"
+    if not path.exists():
+        raise ImportFormatError(f"{path}: no such file")
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic == _PARQUET_MAGIC:
+        return "parquet"
+    sample = read_sample(path)
+    if not sample:
+        raise ImportFormatError(f"{path}: the file is empty")
+    if sample[:4] == _PARQUET_MAGIC:
+        return "parquet"  # a gzip-compressed Parquet file
+    ext = Path(_strip_gz(path.name)).suffix.lower()
+    kind = _EXTENSIONS.get(ext)
+    if kind == "json":
+        return _json_kind(sample) or "json"
+    if kind is not None:
+        return kind
+    if _looks_binary(sample):
+        raise ImportFormatError(
+            f"{path}: binary content of no known format (expected CSV, JSON, JSONL or Parquet)"
+        )
+    return _json_kind(sample) or "csv"
+
+
+# --------------------------------------------------------------------------------------- CSV

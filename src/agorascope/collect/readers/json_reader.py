@@ -1,0 +1,137 @@
+"""JSON Lines and whole JSON documents, read as a stream."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from agorascope.collect.readers.base import (
+    MAX_FIELD_BYTES,
+    RAW_MAX_CHARS,
+    Item,
+    Progress,
+    Reject,
+    _Opened,
+    truncate_raw,
+)
+
+
+def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
+    """Stream a JSON-lines file: one value per line; blank lines skipped; bad lines rejected."""
+    name = str(path)
+    with _Opened(path) as opened:
+        stream = opened.stream
+        line_no = 0
+        while True:
+            data = stream.readline(MAX_FIELD_BYTES + 1)
+            if not data:
+                break
+            line_no += 1
+            if len(data) > MAX_FIELD_BYTES and not data.endswith(b"\n"):
+                head = data[:RAW_MAX_CHARS].decode("utf-8", errors="replace")
+                while data and not data.endswith(b"\n"):
+                    data = stream.readline(1 << 20)
+                yield Reject(name, line_no, "", f"line longer than {MAX_FIELD_BYTES} bytes", head)
+                continue
+            if line_no == 1 and data.startswith(codecs.BOM_UTF8):
+                data = data[3:]
+            progress.bytes_read = opened.count
+            if not data.strip():
+                continue
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raw = data.decode("latin-1")
+                yield Reject(name, line_no, "", f"not UTF-8 text: {e.reason}", truncate_raw(raw))
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as e:
+                reason = f"invalid JSON: {e.msg} at column {e.colno}"
+                yield Reject(name, line_no, "", reason, truncate_raw(text.rstrip("\r\n")))
+                continue
+            yield Item(line_no, value, text.rstrip("\r\n"), name)
+        progress.bytes_read = opened.count
+
+
+_WS = " \t\r\n"
+
+
+def iter_json(path: Path, progress: Progress, chunk_size: int = 1 << 20) -> Iterator[Item | Reject]:
+    """Stream a JSON document: each element of a top-level array, or each top-level value.
+
+    Values are decoded one at a time from a sliding buffer, so a large array is never held in
+    memory whole. A syntax error ends the file with one reject (JSON cannot be resynchronised).
+    ``chunk_size`` is the number of bytes read at a time.
+    """
+    name = str(path)
+    decoder = json.JSONDecoder()
+    with _Opened(path) as opened:
+        incremental = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        buf = ""
+        pos = 0
+        line = 1
+        eof = False
+        depth = 0  # 1 inside the top-level array
+
+        def fill(minimum: int) -> bool:
+            nonlocal buf, pos, eof
+            if eof:
+                return False
+            chunk = opened.stream.read(max(chunk_size, minimum))
+            eof = not chunk
+            buf = buf[pos:] + incremental.decode(chunk, final=eof)
+            pos = 0
+            progress.bytes_read = opened.count
+            return True
+
+        def bad(reason: str) -> Reject:
+            return Reject(name, line, "", reason, truncate_raw(buf[pos : pos + RAW_MAX_CHARS]))
+
+        try:
+            fill(0)
+            while True:
+                while True:  # skip blanks and array commas
+                    while pos < len(buf) and (buf[pos] in _WS or (depth and buf[pos] == ",")):
+                        if buf[pos] == "\n":
+                            line += 1
+                        pos += 1
+                    if pos < len(buf) or not fill(0):
+                        break
+                if pos >= len(buf):
+                    if depth:
+                        yield bad("truncated: the file ends inside the top-level array")
+                    break
+                if depth == 0 and buf[pos] == "[":
+                    depth, pos = 1, pos + 1
+                    continue
+                if depth and buf[pos] == "]":
+                    depth, pos = 0, pos + 1
+                    continue
+                while True:
+                    try:
+                        value, end = decoder.raw_decode(buf, pos)
+                    except json.JSONDecodeError as e:
+                        if len(buf) - pos > MAX_FIELD_BYTES:
+                            yield bad(f"JSON value longer than {MAX_FIELD_BYTES} bytes")
+                            return
+                        if fill(2 * (len(buf) - pos)):
+                            continue
+                        what = "truncated or invalid JSON" if e.pos >= len(buf) - 1 else "invalid"
+                        yield bad(f"{what}: {e.msg} (line {e.lineno + line - 1})")
+                        return
+                    if end >= len(buf) and fill(0):
+                        continue  # a number may continue in the next chunk
+                    break
+                raw = buf[pos:end]
+                yield Item(line, value, raw if len(raw) <= RAW_MAX_CHARS else None, name)
+                line += raw.count("\n")
+                pos = end
+        except UnicodeDecodeError as e:
+            yield Reject(name, line, "", f"not UTF-8 text: {e.reason}", "")
+        progress.bytes_read = opened.count
+
+
+# ----------------------------------------------------------------------------------- Parquet
