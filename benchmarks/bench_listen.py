@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from collections import Counter
@@ -111,6 +112,13 @@ def breakdown_rows(n: int, progress: bool) -> tuple[str, float]:
             posts, "2024-07-01", "2024-09-29", interval="day", tz="Europe/Paris"
         ),
         "volume per hour, UTC": lambda: volume(posts, "2024-07-01", "2024-09-29", interval="hour"),
+        # the floor, in the same run: DuckDB alone, no Ibis, no distinct authors
+        "peer: raw DuckDB SQL, count per country": lambda: con.con.sql(
+            "SELECT country, count(*) FROM posts GROUP BY 1"
+        ).fetchall(),
+        "peer: raw DuckDB SQL, distinct authors per country": lambda: con.con.sql(
+            "SELECT country, count(DISTINCT (platform, author_id)) FROM posts GROUP BY 1"
+        ).fetchall(),
     }
     lines = [
         f"{n:,} generated posts (seed 2026) in an in-memory DuckDB table "
@@ -256,6 +264,8 @@ def main() -> None:
     body_c, cascades = cascade_rows(args.sample, args.progress)
     body = (
         "### Breakdowns\n\n" + body_b + "\n\n### Cascades (Twitter15)\n\n" + body_c + "\n\n"
+        f"Load average at the end (1/5/15 min, on a machine shared with other jobs): "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}. "
         f"Peak memory of the run: {peak_rss_mib():,.0f} MiB; wall time "
         f"{(datetime.now() - started) / timedelta(seconds=1):.0f} s."
     )

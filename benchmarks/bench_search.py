@@ -200,7 +200,7 @@ Other queries (index, count + top 20, median of 10):
     command = f"python benchmarks/bench_search.py --posts {args.posts}" + (
         " --verify" if args.verify else ""
     )
-    name = "search" if args.posts >= 10_000_000 else f"search-{args.posts}"
+    name = "search"
     title = f"Full-text search ({args.posts:,} posts): tantivy index vs DuckDB ILIKE scan"
     out = write_section(name, title, body, command)
     print(body)

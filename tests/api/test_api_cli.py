@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from api_fixtures import build_store
 from typer.testing import CliRunner
 
 from agorascope.cli import serve as serve_cli
@@ -41,7 +42,9 @@ def test_token_create_list_revoke(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "unknown role" in bad.output
 
 
-def test_report_writes_one_self_contained_file(demo_db: Path, tmp_path: Path) -> None:
+def test_report_writes_one_self_contained_file(tmp_path: Path) -> None:
+    # a store of its own: two Ibis connections to one database clash on the query UDFs
+    demo_db = build_store(tmp_path, posts=1500)
     out = tmp_path / "hoax.html"
     r = invoke(
         "--db",

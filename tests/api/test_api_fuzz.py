@@ -9,9 +9,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from agorascope.api import create_app
-from agorascope.config import Settings
-
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import schemathesis
@@ -23,9 +20,8 @@ def fuzz_auth(tokens_db: tuple[Path, dict[str, str]]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def api_schema(tokens_db: tuple[Path, dict[str, str]]) -> Any:
-    app = create_app(Settings(db=tokens_db[0]), require_tokens=True)
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+def api_schema(secure_app: Any) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", secure_app)
 
 
 KNOWN_BUGS = {"/api/listen/duplicates"}

@@ -81,7 +81,9 @@ def test_search_pages_and_highlights(local_client: TestClient) -> None:
     assert first["total"] == second["total"] > 6
     ids = {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
     assert not ids
-    hit = local_client.get("/api/search", params={"q": "intern", "limit": 1}).json()["hits"][0]
+    found = local_client.get("/api/search", params={"q": "intern", "limit": 1})
+    assert found.status_code == 200, found.text
+    hit = found.json()["hits"][0]
     start, end = hit["snippet"]["spans"][0]
     assert hit["snippet"]["text"][start:end].lower() == "intern"
     assert first["facets"]["platform"][0]["key"] == "x"

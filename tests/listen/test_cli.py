@@ -27,7 +27,8 @@ class _FakeStore:
 @pytest.fixture
 def use(monkeypatch: pytest.MonkeyPatch) -> Any:
     def set_posts(posts: Any) -> None:
-        monkeypatch.setattr(listen_cli, "open_store", lambda ctx: _FakeStore(posts))
+        fake = _FakeStore(posts)
+        monkeypatch.setattr(listen_cli, "open_store", lambda ctx: (fake, fake))
 
     return set_posts
 
@@ -126,3 +127,35 @@ def test_gexf_option(use: Any, ira: Any, tmp_path: Path) -> None:
     result = runner.invoke(app, ["listen", "coordination", "--window", "21600", "--gexf", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().lstrip().startswith("<?xml")
+
+
+def test_end_to_end_on_a_store_file(tmp_path: Path, ira_arrow: Any, ira: Any) -> None:
+    from agorascope.store import Store
+    from agorascope.store.schema import AUTHOR_COLUMNS, POST_COLUMNS
+
+    db = tmp_path / "s.duckdb"
+    store = Store.open(db)
+    rows = ira_arrow.to_pylist()
+    authors = {
+        r["author_id"]: {
+            "platform": r["platform"],
+            "id": r["author_id"],
+            "handle": r["author_handle"],
+            "followers": r["author_followers"],
+        }
+        for r in rows
+    }
+    with store.transaction() as con:
+        con.register("_new", ira_arrow.select(list(POST_COLUMNS)))
+        con.execute("INSERT INTO posts SELECT * FROM _new")
+        con.unregister("_new")
+        con.executemany(
+            f"INSERT INTO authors ({', '.join(AUTHOR_COLUMNS)}) VALUES "
+            f"({', '.join('?' for _ in AUTHOR_COLUMNS)})",
+            [[a.get(c) for c in AUTHOR_COLUMNS] for a in authors.values()],
+        )
+    store.close()
+    result = runner.invoke(app, ["--db", str(db), "listen", "tiers", "--json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert [r["reach"] for r in got] == list(amplifier_tiers(ira)["reach"])

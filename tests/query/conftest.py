@@ -41,11 +41,18 @@ def insert_posts(store: Store, posts: pa.Table) -> None:
     author_rows = [{c: a.get(c) for c in AUTHOR_COLUMNS} for a in authors.values()]
     with store.transaction() as con:
         con.register("_new_posts", posts.select(list(POST_COLUMNS)))
-        con.execute("INSERT OR REPLACE INTO posts SELECT * FROM _new_posts")
+        con.execute(
+            "DELETE FROM posts p USING _new_posts n WHERE p.platform = n.platform AND p.id = n.id"
+        )
+        con.execute("INSERT INTO posts SELECT * FROM _new_posts")
         con.unregister("_new_posts")
+        for r in author_rows:
+            con.execute(
+                "DELETE FROM authors WHERE platform = ? AND id = ?", [r["platform"], r["id"]]
+            )
         if author_rows:
             con.executemany(
-                f"INSERT OR REPLACE INTO authors ({', '.join(AUTHOR_COLUMNS)}) VALUES "
+                f"INSERT INTO authors ({', '.join(AUTHOR_COLUMNS)}) VALUES "
                 f"({', '.join('?' for _ in AUTHOR_COLUMNS)})",
                 [[r[c] for c in AUTHOR_COLUMNS] for r in author_rows],
             )

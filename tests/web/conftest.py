@@ -113,7 +113,7 @@ def page(browser: Any, live: LiveServer) -> Iterator[Any]:
     outside: list[str] = []
 
     def only_local(route: Any) -> None:
-        if route.request.url.startswith((live.url, "data:", "blob:")):
+        if route.request.url.startswith((live.url, "data:", "blob:", "file:")):
             route.continue_()
         else:
             outside.append(route.request.url)

@@ -7,6 +7,7 @@ every route to prove it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import ibis.expr.types as ir
@@ -51,9 +52,10 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_store(state: StateDep) -> Store:
-    """This worker thread's store."""
-    return state.store()
+def get_store(state: StateDep) -> Iterator[Store]:
+    """The store, held by this request until it has answered."""
+    with state.using() as store:
+        yield store
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -77,7 +79,7 @@ def identify(state: AppState, request: Request) -> Principal | None:
     """
     token = _bearer(request) or request.cookies.get(TOKEN_COOKIE)
     if token:
-        principal = authenticate(state.store(), token)
+        principal = state.auth_query(lambda store: authenticate(store, token))
         if principal is None:
             raise NotAuthenticatedError("invalid or revoked token")
         return principal

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from agorascope.api.security import active_tokens, is_loopback
 from agorascope.config import Settings
@@ -11,6 +14,8 @@ from agorascope.report.cache import ReportCache
 from agorascope.store.store import Store
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "AppState"]
+
+T = TypeVar("T")
 
 DEFAULT_MAX_UPLOAD = 256 * 2**20
 """Largest accepted upload body, in bytes (256 MiB)."""
@@ -20,9 +25,14 @@ DEFAULT_MAX_UPLOAD = 256 * 2**20
 class AppState:
     """The state of one app (see :func:`agorascope.api.create_app`).
 
+    Requests use the store one at a time (:meth:`using`): Ibis registers the query
+    language's Python functions on the database, and a second Ibis connection to the same
+    database fails to register them again, so one connection serves every request. Token checks
+    use a cursor of their own (plain SQL only), so they never wait behind an analysis.
+
     Attributes:
         settings: the settings it was built with.
-        base: the store opened at start; each worker thread reads through its own cursor.
+        base: the store opened at start.
         require_tokens: every non-public route needs a token, even from loopback.
         max_upload_bytes: upload size limit.
         cache: page data cached until the store changes.
@@ -33,10 +43,11 @@ class AppState:
     require_tokens: bool
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     cache: ReportCache = field(default_factory=ReportCache)
-    _local: threading.local = field(default_factory=threading.local)
-    _generation: int = 0
     _closed: bool = False
+    _auth: Store | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _busy: threading.Lock = field(default_factory=threading.Lock)
+    _auth_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(
@@ -55,33 +66,40 @@ class AppState:
             must = True
         return cls(settings, Store.open(settings.db), must, max_upload_bytes)
 
-    def store(self) -> Store:
-        """A store on this thread's own cursor of the shared connection."""
+    @contextmanager
+    def using(self) -> Iterator[Store]:
+        """The store, held by this request alone until the block ends."""
         self.reopen()
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None or getattr(self._local, "generation", -1) != self._generation:
-            store = Store(self.base.con.cursor(), self.base.path)
-            self._local.store = store
-            self._local.generation = self._generation
-        return store
+        with self._busy:
+            yield self.base
+
+    def auth_query(self, fn: Callable[[Store], T]) -> T:
+        """Run ``fn`` (plain parameterised SQL only) on the token-checking cursor."""
+        self.reopen()
+        with self._auth_lock:
+            if self._auth is None:
+                self._auth = Store(self.base.con.cursor(), self.base.path)
+            return fn(self._auth)
 
     def reopen(self) -> None:
         """Open the store again if :meth:`close` closed it (an app may start several times)."""
         with self._lock:
             if self._closed:
                 self.base = Store.open(self.settings.db)
-                self._generation += 1
+                self._auth = None
                 self._closed = False
 
     def trusts_local_user(self, host_header: str) -> bool:
         """Whether a caller without a token is the local admin (see :mod:`.security`)."""
         if self.require_tokens or not is_loopback(host_header or ""):
             return False
-        return active_tokens(self.store()) == 0
+        return self.auth_query(active_tokens) == 0
 
     def close(self) -> None:
         """Close the store (the next request opens it again)."""
         with self._lock:
             if not self._closed:
+                with self._auth_lock:
+                    self._auth = None
                 self.base.close()
                 self._closed = True

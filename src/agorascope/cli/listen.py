@@ -36,19 +36,22 @@ IntervalOpt = Annotated[str, typer.Option("--interval", help="minute, hour, day,
 TzOpt = Annotated[str, typer.Option("--tz", help="IANA time zone of the intervals.")]
 
 
-def open_store(ctx: typer.Context) -> Any:
-    """The store of this invocation (``--db`` or ``AGORASCOPE_DB``)."""
-    from agorascope.store import Store
+def open_store(ctx: typer.Context) -> tuple[Any, Any]:
+    """The store of this invocation (``--db`` or ``AGORASCOPE_DB``, read-only) and its read
+    backend (DuckDB, or Spark when ``AGORASCOPE_BACKEND=spark``)."""
+    from agorascope.store import Store, backend_for
 
-    return Store.open(settings_from(ctx).db)
+    settings = settings_from(ctx)
+    store = Store.open(settings.db, read_only=True)
+    return store, backend_for(settings, store)
 
 
 def select_posts(ctx: typer.Context, query: str | None, topic: str | None) -> tuple[Any, Any]:
     """(all posts, posts of the topic or query); the second is the first when neither is set."""
     if query and topic:
         raise InvalidInputError("give --query or --topic, not both")
-    store = open_store(ctx)
-    posts = store.posts()
+    store, backend = open_store(ctx)
+    posts = backend.posts()
     if query:
         from agorascope.query import filter_posts
 
