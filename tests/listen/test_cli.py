@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -146,7 +147,10 @@ def test_end_to_end_on_a_store_file(tmp_path: Path, ira_arrow: Any, ira: Any) ->
         for r in rows
     }
     with store.transaction() as con:
-        con.register("_new", ira_arrow.select(list(POST_COLUMNS)))
+        posts = ira_arrow.select(list(POST_COLUMNS))
+        seq = posts.schema.get_field_index("ingest_seq")
+        posts = posts.set_column(seq, "ingest_seq", pa.array([1] * posts.num_rows, pa.int64()))
+        con.register("_new", posts)
         con.execute("INSERT INTO posts SELECT * FROM _new")
         con.unregister("_new")
         con.executemany(

@@ -1,19 +1,16 @@
-"""A live server on the demo data and one Chromium per test module (Debian's, headless)."""
+"""Fixtures of the browser tests: the demo store, a live server and one Chromium per module."""
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from web_fixtures import ARGS, CHROMIUM, LiveServer
 
-from agorascope.api import create_app
 from agorascope.config import Settings
 from agorascope.demo.load import load_demo
 from agorascope.report.demo import prepare_demo
@@ -21,25 +18,6 @@ from agorascope.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from api_fixtures import HOSTILE, write_jsonl
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -55,35 +33,6 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
         add_topic(ws.store, "pwn", "pwnword", "<script>window.__pwned=10</script>")
     return db
-
-
-class LiveServer:
-    """uvicorn serving ``create_app`` in a thread."""
-
-    def __init__(self, db: Path):
-        import uvicorn
-
-        self.port = free_port()
-        settings = Settings(db=db, port=self.port)
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -127,11 +76,3 @@ def page(browser: Any, live: LiveServer) -> Iterator[Any]:
     yield pg
     context.close()
     assert not outside, f"requests left the machine: {outside[:5]}"
-
-
-def shot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/web/."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

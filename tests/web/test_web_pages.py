@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, LiveServer, shot
+from web_fixtures import ARTIFACTS, LiveServer, shot
 
 from agorascope.demo import SCENARIO
 
@@ -47,8 +47,16 @@ def test_topic_page_shows_the_hoax(page: Any, live: LiveServer) -> None:
     page.wait_for_url("**/topics/it_outage")
     n = wait_drawn(page)
     assert n == 9
-    for chart in ("timeline", "share", "tiers", "languages", "platforms", "authors", "hashtags",
-                  "cascade"):
+    for chart in (
+        "timeline",
+        "share",
+        "tiers",
+        "languages",
+        "platforms",
+        "authors",
+        "hashtags",
+        "cascade",
+    ):
         paths = page.locator(f"#chart-{chart} svg.main-svg path").count()
         assert paths > 0, chart
     countries = page.locator("#chart-map path.choroplethlocation").count()

@@ -46,6 +46,7 @@ def create_app(
     *,
     require_tokens: bool | None = None,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+    warm: bool = False,
 ) -> FastAPI:
     """Build the dashboard and REST API over the store of ``settings``.
 
@@ -54,6 +55,8 @@ def create_app(
         require_tokens: demand a token on every non-public route even on loopback; by default
             only when ``settings.host`` is not a loopback address (then always).
         max_upload_bytes: largest upload body accepted.
+        warm: at start, compute every topic page in the background (``agorascope serve``
+            does), so the first visitor does not wait.
 
     Examples:
         >>> from agorascope.config import Settings
@@ -65,6 +68,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            state.warm_in_background()
         yield
         state.close()
 
@@ -81,7 +86,9 @@ def create_app(
     install_error_handler(app)
 
     @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         if request.url.path in UPLOAD_PATHS and request.method == "POST":
             refused = _check_length(request, state.max_upload_bytes)
             if refused is not None:

@@ -70,9 +70,7 @@ class Role(IntEnum):
         try:
             return cls[name]
         except KeyError:
-            raise InvalidInputError(
-                f"unknown role {name!r}: viewer, analyst or admin"
-            ) from None
+            raise InvalidInputError(f"unknown role {name!r}: viewer, analyst or admin") from None
 
 
 @dataclass(frozen=True)
@@ -168,9 +166,7 @@ def revoke_token(store: Store, token_id: str) -> TokenInfo:
     Raises:
         NotFoundError: no active token has this id.
     """
-    rows = store.execute(
-        "SELECT id FROM tokens WHERE id = ? AND revoked_at IS NULL", [token_id]
-    )
+    rows = store.execute("SELECT id FROM tokens WHERE id = ? AND revoked_at IS NULL", [token_id])
     if not rows:
         raise NotFoundError(f"no active token {token_id!r}")
     store.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", [_now(), token_id])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ class AppState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _busy: threading.Lock = field(default_factory=threading.Lock)
     _auth_lock: threading.Lock = field(default_factory=threading.Lock)
+    warming: threading.Thread | None = None
 
     @classmethod
     def open(
@@ -89,6 +91,45 @@ class AppState:
                 self._auth = None
                 self._closed = False
 
+    def warm(self) -> list[str]:
+        """Compute and cache the overview and each topic's page (default window).
+
+        Each page takes the store on its own, so requests interleave with the warming.
+
+        Returns:
+            The topics warmed.
+        """
+        from agorascope.errors import AgorascopeError
+        from agorascope.query import list_topics
+        from agorascope.report import overview_report, topic_report
+
+        with self.using() as store:
+            self.cache.get(store, ("overview",), lambda: overview_report(store))
+            names = [t.name for t in list_topics(store)]
+        done = []
+        for name in names:
+            with self.using() as store:
+                try:
+                    key = ("topic", name, None, None, None)
+                    self.cache.get(store, key, lambda n=name: topic_report(store, n))  # type: ignore[misc]
+                    done.append(name)
+                except AgorascopeError:
+                    continue  # the page shows the error when someone opens it
+        return done
+
+    def warm_in_background(self) -> threading.Thread:
+        """Start :meth:`warm` in a daemon thread."""
+        thread = threading.Thread(target=self._warm_quietly, name="agorascope-warm", daemon=True)
+        self.warming = thread
+        thread.start()
+        return thread
+
+    def _warm_quietly(self) -> None:
+        from agorascope.errors import AgorascopeError
+
+        with contextlib.suppress(AgorascopeError):  # the store closed under us at shutdown
+            self.warm()
+
     def trusts_local_user(self, host_header: str) -> bool:
         """Whether a caller without a token is the local admin (see :mod:`.security`)."""
         if self.require_tokens or not is_loopback(host_header or ""):
@@ -99,7 +140,7 @@ class AppState:
         """Close the store (the next request opens it again)."""
         with self._lock:
             if not self._closed:
-                with self._auth_lock:
+                with self._busy, self._auth_lock:
                     self._auth = None
-                self.base.close()
-                self._closed = True
+                    self.base.close()
+                    self._closed = True

@@ -14,6 +14,7 @@ from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
 from agorascope.cli import listen as listen_cli
 from agorascope.cli import search as search_cli
+from agorascope.cli import serve as serve_cli
 from agorascope.cli.common import State
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ data_cli.register(app)
 demo_cli.register(app)
 listen_cli.register(app)
 search_cli.register(app)
+serve_cli.register(app)
 
 
 def _version(value: bool) -> None:

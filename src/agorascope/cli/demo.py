@@ -45,7 +45,7 @@ def demo_command(
     """Load the demo world and the bundled real data, save its topics, then serve the
     dashboard (``--no-serve``: print the overview instead)."""
     from agorascope.cli.data import print_overview
-    from agorascope.cli.serve import with_address, serve_app
+    from agorascope.cli.serve import serve_app, with_address
     from agorascope.demo.load import load_demo
     from agorascope.report.demo import prepare_demo
     from agorascope.workspace import Workspace

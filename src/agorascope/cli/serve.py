@@ -16,13 +16,15 @@ __all__ = ["register", "serve_app", "with_address"]
 token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
 
 
-def serve_app(settings: Settings, *, require_tokens: bool | None = None, log_level: str = "info") -> None:
+def serve_app(
+    settings: Settings, *, require_tokens: bool | None = None, log_level: str = "info"
+) -> None:
     """Build the app over ``settings`` and run it with uvicorn until interrupted."""
     import uvicorn
 
     from agorascope.api import create_app
 
-    app = create_app(settings, require_tokens=require_tokens)
+    app = create_app(settings, require_tokens=require_tokens, warm=True)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     console.print(f"dashboard: http://{host}:{settings.port}/  (Ctrl+C to stop)")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
@@ -120,7 +122,9 @@ def token_list(
     for col in ("id", "role", "name", "created_at", "revoked_at"):
         table.add_column(col)
     for t in tokens:
-        table.add_row(*(str(t[c] or "") for c in ("id", "role", "name", "created_at", "revoked_at")))
+        table.add_row(
+            *(str(t[c] or "") for c in ("id", "role", "name", "created_at", "revoked_at"))
+        )
     console.print(table)
 
 

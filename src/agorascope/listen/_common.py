@@ -285,3 +285,20 @@ class Steps:
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
+
+
+def grouped_totals(t: ir.Table, keys: list[str], sums: dict[str, ir.NumericValue]) -> ir.Table:
+    """Per ``keys``: ``posts``, ``authors`` (distinct ``(platform, author_id)``) and ``sums``.
+
+    Two grouping steps (by keys and author, then by keys) instead of a distinct count over a
+    concatenated author key: exact, and several times faster on large tables.
+    """
+    t = t.mutate(**{f"_s_{name}": expr for name, expr in sums.items()})
+    inner = t.group_by([*keys, "platform", "author_id"]).aggregate(
+        _posts=t.count(), **{f"_s_{name}": t[f"_s_{name}"].sum() for name in sums}
+    )
+    return inner.group_by(keys).aggregate(
+        posts=inner._posts.sum(),
+        authors=inner.author_id.count(),
+        **{name: inner[f"_s_{name}"].sum() for name in sums},
+    )

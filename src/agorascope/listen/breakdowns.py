@@ -10,7 +10,12 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from agorascope.errors import InvalidInputError
-from agorascope.listen._common import engagement_expr, execute, window_filter
+from agorascope.listen._common import (
+    engagement_expr,
+    execute,
+    grouped_totals,
+    window_filter,
+)
 
 __all__ = ["BREAKDOWN_KEYS", "TIERS", "amplifier_tiers", "breakdown", "top_authors"]
 
@@ -71,7 +76,12 @@ def breakdown(
         )
         keys = ["platform", "key", "handle"]
     else:
-        agg = t.group_by(key=t[by]).aggregate(**metrics)
+        t = t.mutate(key=t[by])
+        agg = grouped_totals(
+            t,
+            ["key"],
+            {"engagement": engagement_expr(t), "reach": t.author_followers.fill_null(0)},
+        )
         keys = ["key"]
     df = execute(agg)
     total = int(df["posts"].sum())
@@ -164,11 +174,10 @@ def amplifier_tiers(
     """
     t = window_filter(posts, since, until, where)
     t = t.mutate(tier=tier_expr(t.author_followers))
-    agg = t.group_by("tier").aggregate(
-        posts=t.count(),
-        authors=_author_key(t).nunique(),
-        reach=t.author_followers.fill_null(0).sum(),
-        engagement=engagement_expr(t).sum(),
+    agg = grouped_totals(
+        t,
+        ["tier"],
+        {"reach": t.author_followers.fill_null(0), "engagement": engagement_expr(t)},
     )
     got = execute(agg).set_index("tier")
     rows = []

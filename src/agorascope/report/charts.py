@@ -154,6 +154,7 @@ def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by c
             "z": z,
             "text": names,
             "colorscale": "Blues",
+            "reversescale": False,
             "colorbar": {"title": {"text": "%"}},
             "hovertemplate": "%{text}<br>%{z:.1f} %<extra></extra>",
         }
@@ -179,6 +180,7 @@ def bar_chart(
     """Bars of ``value`` per ``key`` (largest on top when horizontal)."""
     labels = [prefix + ("(none)" if r.get(key) is None else label(r[key])) for r in rows]
     values = [r.get(value) or 0 for r in rows]
+    bar: dict[str, Any]
     if horizontal:
         bar = {"type": "bar", "orientation": "h", "x": values[::-1], "y": labels[::-1]}
         layout = _layout(title, margin={"l": 140, "r": 20, "t": 40, "b": 30})
@@ -248,7 +250,11 @@ def cascade_chart(tree: CascadeTree) -> Figure:
                     "color": _PALETTE[i],
                 },
                 "customdata": [
-                    [label(n["author_handle"] or "?"), n["author_followers"] or 0, n["created_at"] or ""]
+                    [
+                        label(n["author_handle"] or "?"),
+                        n["author_followers"] or 0,
+                        n["created_at"] or "",
+                    ]
                     for n in group
                 ],
                 "hovertemplate": "@%{customdata[0]} (%{customdata[1]:,} followers)"

@@ -21,6 +21,8 @@ from agorascope.query import list_topics, resolve
 from agorascope.query.topics import find_topic
 from agorascope.report._json import plain, records
 from agorascope.report.tree import CascadeTree, cascade_tree
+from agorascope.store.backends import DuckDBBackend
+from agorascope.store.stats import overview
 from agorascope.store.store import Store
 
 __all__ = [
@@ -198,7 +200,9 @@ def _share_of_voice(
     if not sel.is_topic:
         tables[sel.name] = sel.posts
     for t in list_topics(store):
-        tables[t.name] = sel.posts if t.name == sel.name else resolve(store, t.name, use_index=use_index)
+        tables[t.name] = (
+            sel.posts if t.name == sel.name else resolve(store, t.name, use_index=use_index)
+        )
     interval = "day" if w.interval == "hour" else w.interval
     return records(listen.share_of_voice(tables, w.since, w.until, interval=interval))
 
@@ -255,30 +259,37 @@ def topic_report(
     """
     sel = select(store, topic_or_query, use_index=use_index)
     w = default_window(sel.posts, since, until, interval)
-    p, lo, hi = sel.posts, w.since, w.until
-    summary = listen.volume_summary(p, lo, hi)
-    vol = listen.volume(p, lo, hi, interval=w.interval)
-    spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
-    cascade_rows, tree = _cascades(store, sel, w, cascade, cascades)
-    return TopicReport(
-        name=sel.name,
-        query=sel.query,
-        description=sel.description,
-        is_topic=sel.is_topic,
-        window=w,
-        summary=plain(asdict(summary)),
-        volume=records(vol),
-        spikes=_spike_rows(spikes),
-        share_of_voice=_share_of_voice(store, sel, w, use_index),
-        countries=records(listen.breakdown(p, "country", lo, hi, limit=None)),
-        languages=records(listen.breakdown(p, "lang", lo, hi, limit=top)),
-        platforms=records(listen.breakdown(p, "platform", lo, hi, limit=top)),
-        tiers=records(listen.amplifier_tiers(p, lo, hi)),
-        top_authors=records(listen.top_authors(p, lo, hi, by="posts", n=top)),
-        hashtags=records(listen.top_hashtags(p, lo, hi, n=top)),
-        cascades=cascade_rows,
-        cascade=tree,
-    )
+    lo, hi = w.since, w.until
+    # one scan of the store: every analysis below reads the window's posts from a temp table
+    cached = sel.posts.filter((sel.posts.created_at >= lo) & (sel.posts.created_at < hi)).cache()
+    try:
+        p = cached
+        sel_w = Selection(sel.name, sel.query, sel.description, sel.is_topic, p)
+        summary = listen.volume_summary(sel.posts, lo, hi)
+        vol = listen.volume(p, lo, hi, interval=w.interval)
+        spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
+        cascade_rows, tree = _cascades(store, sel_w, w, cascade, cascades)
+        return TopicReport(
+            name=sel.name,
+            query=sel.query,
+            description=sel.description,
+            is_topic=sel.is_topic,
+            window=w,
+            summary=plain(asdict(summary)),
+            volume=records(vol),
+            spikes=_spike_rows(spikes),
+            share_of_voice=_share_of_voice(store, sel_w, w, use_index),
+            countries=records(listen.breakdown(p, "country", lo, hi, limit=None)),
+            languages=records(listen.breakdown(p, "lang", lo, hi, limit=top)),
+            platforms=records(listen.breakdown(p, "platform", lo, hi, limit=top)),
+            tiers=records(listen.amplifier_tiers(p, lo, hi)),
+            top_authors=records(listen.top_authors(p, lo, hi, by="posts", n=top)),
+            hashtags=records(listen.top_hashtags(p, lo, hi, n=top)),
+            cascades=cascade_rows,
+            cascade=tree,
+        )
+    finally:
+        cached.release()
 
 
 @dataclass
@@ -325,30 +336,39 @@ def compare_report(
         union = union.union(s.posts)
     w = default_window(union, since, until, interval)
     interval_ = "day" if w.interval == "hour" and (w.until - w.since).days > 3 else w.interval
-    summaries, vols, tiers, countries = [], [], [], []
+    summaries: list[dict[str, Any]] = []
+    vols: list[dict[str, Any]] = []
+    tiers: list[dict[str, Any]] = []
+    countries: list[dict[str, Any]] = []
     for s in sels:
         summary = listen.volume_summary(s.posts, w.since, w.until)
         summaries.append({"topic": s.name, "query": s.query, **plain(asdict(summary))})
         v = listen.volume(s.posts, w.since, w.until, interval=interval_)
         vols.extend({"topic": s.name, **r} for r in records(v))
         tiers.extend(
-            {"topic": s.name, **r} for r in records(listen.amplifier_tiers(s.posts, w.since, w.until))
+            {"topic": s.name, **r}
+            for r in records(listen.amplifier_tiers(s.posts, w.since, w.until))
         )
         top = listen.breakdown(s.posts, "country", w.since, w.until, limit=8)
         countries.extend({"topic": s.name, **r} for r in records(top))
     sov = listen.share_of_voice(
         {s.name: s.posts for s in sels}, w.since, w.until, interval=interval_
     )
-    return CompareReport(names, Window(w.since, w.until, interval_), summaries, vols, records(sov), tiers, countries)
+    return CompareReport(
+        names, Window(w.since, w.until, interval_), summaries, vols, records(sov), tiers, countries
+    )
 
 
-def overview_report(store: Store, stats: dict[str, Any]) -> dict[str, Any]:
+def overview_report(store: Store, stats: dict[str, Any] | None = None) -> dict[str, Any]:
     """The overview page: the store's statistics, its data sources and its topics with counts.
 
     Args:
         store: the store.
-        stats: the workspace statistics (:meth:`agorascope.workspace.Workspace.stats`).
+        stats: the workspace statistics (default: :func:`agorascope.store.stats.overview` of
+            the store read with DuckDB).
     """
+    if stats is None:
+        stats = overview(DuckDBBackend(store))
     sources = store.table("imports")
     srcs = store.table("sources")
     joined = sources.join(srcs, sources.source_id == srcs.id).select(
@@ -367,4 +387,3 @@ def overview_report(store: Store, stats: dict[str, Any]) -> dict[str, Any]:
         n = resolve(store, t.name, use_index=False).count().to_pyarrow().as_py()
         topics.append({**t.to_dict(), "posts": int(n)})
     return {"stats": plain(stats), "imports": imports, "topics": topics}
-

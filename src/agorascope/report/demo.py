@@ -13,9 +13,7 @@ __all__ = ["demo_topics", "prepare_demo"]
 def demo_topics() -> list[tuple[str, str, str]]:
     """``(name, query, description)`` of each demo story that has a core hashtag."""
     return [
-        (key, f"#{t.core_hashtag}", t.title)
-        for key, t in SCENARIO.topics.items()
-        if t.core_hashtag
+        (key, f"#{t.core_hashtag}", t.title) for key, t in SCENARIO.topics.items() if t.core_hashtag
     ]
 
 

@@ -134,13 +134,17 @@ def _script_safe(text: str) -> str:
 def render_topic_html(r: TopicReport) -> str:
     """A self-contained HTML report of a topic: plotly.js, styles and map outlines inlined."""
     geo = {name: json.loads(static_text(f"topojson/{name}.json")) for name in TOPOJSON}
-    return environment().get_template("report.html").render(
-        r=r,
-        figures=topic_figures(r),
-        plotly_js=plotly_js(),
-        app_js=_script_safe(static_text("app.js")),
-        css=static_text("app.css"),
-        geo_assets=_script_safe(json.dumps({"topojson": geo}, separators=(",", ":"))),
+    return (
+        environment()
+        .get_template("report.html")
+        .render(
+            r=r,
+            figures=topic_figures(r),
+            plotly_js=plotly_js(),
+            app_js=_script_safe(static_text("app.js")),
+            css=static_text("app.css"),
+            geo_assets=_script_safe(json.dumps({"topojson": geo}, separators=(",", ":"))),
+        )
     )
 
 

@@ -94,13 +94,15 @@ def cascade_tree(store: Store, forest: CascadeForest, platform: str, root_id: st
     """
     nd = forest.nodes
     roots = nd.iloc[forest.roots]
-    hit = np.flatnonzero((roots["platform"] == platform).to_numpy() & (roots["id"] == root_id).to_numpy())
+    hit = np.flatnonzero(
+        (roots["platform"] == platform).to_numpy() & (roots["id"] == root_id).to_numpy()
+    )
     if not len(hit):
         raise NotFoundError(f"no cascade {platform}:{root_id}")
     members = nd.index[nd["cascade"].to_numpy() == int(hit[0])].to_numpy()
     total = len(members)
     sub = nd.loc[members].sort_values(["depth", "created_at"], kind="stable")
-    keep = set(sub.index[: MAX_TREE_NODES].tolist())
+    keep = set(sub.index[:MAX_TREE_NODES].tolist())
     parent_all = nd["parent"].to_numpy()
     for v in list(keep):  # keep the ancestors of every kept node, so edges stay connected
         p = int(parent_all[v])
@@ -143,7 +145,7 @@ def _details(store: Store, platform: str, ids: list[str]) -> dict[str, dict[str,
         return {}
     rows = store.execute(
         "SELECT id, author_handle, author_followers, text FROM post_view "
-        "WHERE platform = ? AND list_contains(?, id)",
+        "WHERE platform = ? AND id IN (SELECT unnest(?::VARCHAR[]))",
         [platform, ids],
     )
     return {

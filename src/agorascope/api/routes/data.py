@@ -15,8 +15,6 @@ from agorascope.collect.pipeline import import_paths
 from agorascope.errors import InvalidInputError
 from agorascope.report import overview_report
 from agorascope.report._json import plain
-from agorascope.store.backends import DuckDBBackend
-from agorascope.store.stats import overview
 
 router = APIRouter(prefix="/api", tags=["data"], responses={422: {"model": ErrorPublic}})
 
@@ -24,15 +22,10 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_FILES = 20
 
 
-def overview_data(store: Any) -> dict[str, Any]:
-    """The overview page's data (stats, sources, topics with counts)."""
-    return overview_report(store, overview(DuckDBBackend(store)))
-
-
 @router.get("/overview")
 def get_overview(_: Viewer, state: StateDep, store: StoreDep) -> dict[str, Any]:
     """Counts, time span, breakdowns, data sources and topics of the store."""
-    return plain(state.cache.get(store, ("overview",), lambda: overview_data(store)))  # type: ignore[no-any-return]
+    return plain(state.cache.get(store, ("overview",), lambda: overview_report(store)))  # type: ignore[no-any-return]
 
 
 def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str | None) -> Any:
@@ -48,7 +41,9 @@ def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str |
                 while chunk := up.file.read(1 << 20):
                     out.write(chunk)
             paths.append(target)
-        return import_paths(store, paths, format=fmt or None, settings=state.settings)
+        summary = import_paths(store, paths, format=fmt or None, settings=state.settings)
+    state.warm_in_background()
+    return summary
 
 
 @router.post("/import", response_model=ImportPublic, status_code=201)

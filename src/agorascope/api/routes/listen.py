@@ -21,7 +21,11 @@ from agorascope.report.data import select
 router = APIRouter(
     prefix="/api/listen",
     tags=["listen"],
-    responses={400: {"model": ErrorPublic}, 404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
+    responses={
+        400: {"model": ErrorPublic},
+        404: {"model": ErrorPublic},
+        422: {"model": ErrorPublic},
+    },
 )
 
 Since = Annotated[str | None, Query(max_length=40, description="Window start (ISO, UTC).")]
@@ -33,8 +37,13 @@ By = Literal["country", "lang", "platform", "relation", "author"]
 
 @router.get("/volume", response_model=PagePublic)
 def volume(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
-    interval: Interval = "day", tz: Tz = "UTC",
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
+    interval: Interval = "day",
+    tz: Tz = "UTC",
 ) -> dict[str, Any]:
     """Posts, authors and engagement per interval."""
     return paging.page(records(listen.volume(posts, since, until, interval=interval, tz=tz)))
@@ -48,9 +57,16 @@ def summary(_: Viewer, posts: Selected, since: str, until: str) -> dict[str, Any
 
 @router.get("/share-of-voice", response_model=PagePublic)
 def share_of_voice(
-    _: Viewer, store: StoreDep, paging: Page,
-    topics: Annotated[list[str], Query(min_length=1, max_length=8, description="Topic names or queries.")],
-    since: Since = None, until: Until = None, interval: Interval = "day", tz: Tz = "UTC",
+    _: Viewer,
+    store: StoreDep,
+    paging: Page,
+    topics: Annotated[
+        list[str], Query(min_length=1, max_length=8, description="Topic names or queries.")
+    ],
+    since: Since = None,
+    until: Until = None,
+    interval: Interval = "day",
+    tz: Tz = "UTC",
 ) -> dict[str, Any]:
     """Each topic's share of the posts of all the topics, per interval."""
     tables = {t: select(store, t).posts for t in topics}
@@ -60,9 +76,13 @@ def share_of_voice(
 
 @router.get("/compare")
 def compare(
-    _: Viewer, store: StoreDep,
-    topics: Annotated[list[str], Query(min_length=2, max_length=8, description="Topic names or queries.")],
-    since: Since = None, until: Until = None,
+    _: Viewer,
+    store: StoreDep,
+    topics: Annotated[
+        list[str], Query(min_length=2, max_length=8, description="Topic names or queries.")
+    ],
+    since: Since = None,
+    until: Until = None,
 ) -> dict[str, Any]:
     """Several topics side by side (the compare page's data)."""
     return compare_report(store, topics, since, until).to_dict()
@@ -78,7 +98,11 @@ def breakdown(
 
 @router.get("/top-authors", response_model=PagePublic)
 def top_authors(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
     by: Literal["posts", "reach", "engagement"] = "posts",
     n: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
@@ -96,23 +120,38 @@ def tiers(
 
 @router.get("/spikes", response_model=PagePublic)
 def spikes(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
-    interval: Interval = "hour", tz: Tz = "UTC",
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
+    interval: Interval = "hour",
+    tz: Tz = "UTC",
     baseline: Annotated[int, Query(ge=2, le=1000)] = 12,
     threshold: Annotated[float, Query(gt=0, le=1000)] = 3.0,
     min_posts: Annotated[int, Query(ge=1)] = 5,
 ) -> dict[str, Any]:
     """Bursts of volume, each explained (terms, hashtags, authors, first post)."""
     found = listen.detect_spikes(
-        posts, since, until, interval=interval, tz=tz, baseline=baseline,
-        threshold=threshold, min_posts=min_posts,
+        posts,
+        since,
+        until,
+        interval=interval,
+        tz=tz,
+        baseline=baseline,
+        threshold=threshold,
+        min_posts=min_posts,
     )
     return paging.page([plain(s.to_dict()) for s in found])
 
 
 @router.get("/cascades", response_model=PagePublic)
 def cascades(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
     min_size: Annotated[int, Query(ge=1)] = 2,
 ) -> dict[str, Any]:
     """Cascade size, depth, breadth, structural virality and speed, largest first."""
@@ -129,8 +168,13 @@ def accounts(
 
 @router.get("/hashtags", response_model=PagePublic)
 def hashtags(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
-    rising: bool = False, n: Annotated[int, Query(ge=1, le=1000)] = 50,
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
+    rising: bool = False,
+    n: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
     """Top hashtags, or rising ones against the previous period (needs since and until)."""
     if rising:
@@ -142,17 +186,29 @@ def hashtags(
 
 @router.get("/cohashtags", response_model=PagePublic)
 def cohashtags(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
     min_weight: Annotated[int, Query(ge=1)] = 2,
 ) -> dict[str, Any]:
     """Edges of the co-hashtag network (hashtags used together in a post)."""
-    return paging.page(records(listen.cohashtag_network(posts, since, until, min_weight=min_weight)))
+    return paging.page(
+        records(listen.cohashtag_network(posts, since, until, min_weight=min_weight))
+    )
 
 
 @router.get("/trend", response_model=PagePublic)
 def trend(
-    _: Viewer, store: StoreDep, posts: Selected, paging: Page, since: Since = None,
-    until: Until = None, interval: Interval = "day", tz: Tz = "UTC",
+    _: Viewer,
+    store: StoreDep,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
+    interval: Interval = "day",
+    tz: Tz = "UTC",
 ) -> dict[str, Any]:
     """Trend index 0-100: the selection's share of all posts per interval, peak = 100."""
     df = listen.trend(store.posts(), posts, since, until, interval=interval, tz=tz)
@@ -161,7 +217,11 @@ def trend(
 
 @router.get("/coordination", response_model=PagePublic)
 def coordination(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
     window: Annotated[float, Query(gt=0, le=86_400)] = 60.0,
     min_items: Annotated[int, Query(ge=1)] = 2,
 ) -> dict[str, Any]:
@@ -172,11 +232,17 @@ def coordination(
 
 @router.get("/duplicates", response_model=PagePublic)
 def duplicates(
-    _: Viewer, posts: Selected, paging: Page, since: Since = None, until: Until = None,
+    _: Viewer,
+    posts: Selected,
+    paging: Page,
+    since: Since = None,
+    until: Until = None,
     threshold: Annotated[float, Query(gt=0, le=1)] = 0.8,
     min_size: Annotated[int, Query(ge=2)] = 2,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 1,
 ) -> dict[str, Any]:
     """Clusters of near-duplicate (copy-pasted) texts."""
-    df = listen.near_duplicates(posts, since, until, threshold=threshold, min_size=min_size, seed=seed)
+    df = listen.near_duplicates(
+        posts, since, until, threshold=threshold, min_size=min_size, seed=seed
+    )
     return paging.page(records(df))

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from agorascope.api.deps import Analyst, StateDep, StoreDep, Viewer
 from agorascope.api.errors import CSRFError
 from agorascope.api.pages_render import render_page
-from agorascope.api.routes.data import import_uploads, overview_data
+from agorascope.api.routes.data import import_uploads
 from agorascope.api.security import (
     CSRF_COOKIE,
     TOKEN_COOKIE,
@@ -22,7 +22,13 @@ from agorascope.api.security import (
 )
 from agorascope.errors import InvalidInputError, QuerySyntaxError
 from agorascope.query import add_topic, get_topic, list_topics, remove_topic
-from agorascope.report import compare_figures, compare_report, render_topic_html, topic_figures
+from agorascope.report import (
+    compare_figures,
+    compare_report,
+    overview_report,
+    render_topic_html,
+    topic_figures,
+)
 from agorascope.report import topic_report as build_topic_report
 from agorascope.report._json import plain
 from agorascope.report.search import search_page
@@ -38,11 +44,15 @@ def _can_edit(p: Principal) -> bool:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request, principal: Viewer, state: StateDep, store: StoreDep) -> Response:
+def overview_page(
+    request: Request, principal: Viewer, state: StateDep, store: StoreDep
+) -> Response:
     """The overview: counts, data sources, topics."""
-    data = plain(state.cache.get(store, ("overview",), lambda: overview_data(store)))
+    data = plain(state.cache.get(store, ("overview",), lambda: overview_report(store)))
     return render_page(
-        request, "overview.html", {"title": "Overview", "data": data, "can_edit": _can_edit(principal)}
+        request,
+        "overview.html",
+        {"title": "Overview", "data": data, "can_edit": _can_edit(principal)},
     )
 
 
@@ -86,7 +96,9 @@ def report_download(
     get_topic(store, name)
     since, until = since or None, until or None
     r = state.cache.get(
-        store, ("topic", name, since, until, None), lambda: build_topic_report(store, name, since, until)
+        store,
+        ("topic", name, since, until, None),
+        lambda: build_topic_report(store, name, since, until),
     )
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
     return HTMLResponse(
@@ -237,4 +249,6 @@ def import_form(
 ) -> Response:
     """Import one uploaded file from the overview's form."""
     summary = import_uploads(state, store, [file], format or None)
-    return render_page(request, "imported.html", {"title": "Import", "summary": plain(summary.to_dict())})
+    return render_page(
+        request, "imported.html", {"title": "Import", "summary": plain(summary.to_dict())}
+    )

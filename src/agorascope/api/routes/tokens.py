@@ -7,7 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from agorascope.api.deps import Admin, Page, StoreDep, Viewer
-from agorascope.api.schemas import ErrorPublic, PagePublic, PrincipalPublic, TokenCreate, TokenCreated
+from agorascope.api.schemas import (
+    ErrorPublic,
+    PagePublic,
+    PrincipalPublic,
+    TokenCreate,
+    TokenCreated,
+)
 from agorascope.api.security import create_token, list_tokens, revoke_token
 
 router = APIRouter(prefix="/api", tags=["access"], responses={404: {"model": ErrorPublic}})
