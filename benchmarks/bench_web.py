@@ -209,7 +209,8 @@ def main() -> None:
         ),
         (
             f"load test: {args.clients} concurrent clients x {args.per_client} requests on "
-            f"loopback ({len(LOAD_URLS)} pages and API routes, cache warm)",
+            f"loopback ({len(LOAD_URLS)} pages and API routes; pages cached, API analyses "
+            "computed per request)",
             f"{load['requests']} requests, {len(load['errors'])} errors, "
             f"{load['rps']:.1f} requests/s, p50 {load['p50'] * ms:.0f} ms, "
             f"p95 {load['p95'] * ms:.0f} ms, max {load['max'] * ms:.0f} ms",

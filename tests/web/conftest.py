@@ -17,22 +17,24 @@ from agorascope.report.demo import prepare_demo
 from agorascope.workspace import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-from api_fixtures import HOSTILE, write_jsonl
+from api_fixtures import build_store
 
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo store (generated world and bundled slices), its topics, and hostile posts."""
+    """The demo store (generated world and bundled slices) and its topics, as `make demo`."""
     folder = tmp_path_factory.mktemp("web-demo")
     db = folder / "demo.duckdb"
     with Workspace(Settings(db=db)) as ws:
         load_demo(ws)
-        ws.import_files([write_jsonl(folder / "hostile.jsonl", HOSTILE)], format="native")
         prepare_demo(ws.store)
-        from agorascope.query import add_topic
-
-        add_topic(ws.store, "pwn", "pwnword", "<script>window.__pwned=10</script>")
     return db
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo store with posts that try to run script, and a topic on them."""
+    return build_store(tmp_path_factory.mktemp("web-hostile"), posts=800)
 
 
 @pytest.fixture(scope="module")

@@ -114,22 +114,6 @@ def test_compare(page: Any, live: LiveServer) -> None:
     shot(page, "compare")
 
 
-def test_hostile_posts_run_nothing(page: Any, live: LiveServer) -> None:
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for url in ("/search?q=pwnword", "/topics/pwn", "/", "/search?q=%23pwntag&sort=newest"):
-        page.goto(live.url + url)
-        if "/topics/" in url:
-            wait_drawn(page)
-        for el in page.locator("a, button").all()[:50]:
-            el.hover(timeout=2_000)
-        assert page.evaluate("() => window.__pwned") is None, url
-    page.goto(live.url + "/search?q=pwnword")
-    assert "<script>window.__pwned=3</script>" in page.locator("#hits").inner_text()
-    assert not dialogs
-    shot(page, "hostile-search")
-
-
 def test_report_file_works_offline(page: Any, live: LiveServer, tmp_path: Path) -> None:
     with page.expect_download() as dl:
         page.goto(live.url + "/topics/it_outage")
