@@ -24,11 +24,10 @@ def api_schema(secure_app: Any) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", secure_app)
 
 
-KNOWN_BUGS = {"/api/listen/duplicates"}
+KNOWN_BUGS: set[str] = set()
 """Operations skipped while a library bug stands (each has a strict xfail test below)."""
 
 
-@pytest.mark.xfail(strict=True, reason="listen.near_duplicates fails on a selection of no posts")
 def test_duplicates_of_nothing(api_schema: Any, fuzz_auth: dict[str, str]) -> None:
     from agorascope.listen import near_duplicates
     from agorascope.store import Store

@@ -99,8 +99,9 @@ def near_duplicates(
             f"{n:,} texts exceed max_posts={max_posts:,}: narrow the query or the window"
         )
     df = execute(t.select("platform", "id", "author_id", "created_at", "text"))
-    df["norm"] = [normalize_text(x) for x in df["text"]]
-    df = df[df["norm"].str.count(" ") + 1 >= min_words].reset_index(drop=True)
+    norms = [normalize_text(x) for x in df["text"]]
+    keep = [len(x.split(" ")) >= min_words for x in norms]
+    df = df.assign(norm=norms)[keep].reset_index(drop=True)
     cols = [
         "cluster",
         "size",
