@@ -50,11 +50,31 @@ class Workspace:
         format: str | None = None,
         mapping: Mapping[str, str] | None = None,
         progress: bool = False,
+        index: bool = True,
     ) -> ImportSummary:
-        """Import files (see :func:`agorascope.collect.pipeline.import_paths`)."""
+        """Import files (see :func:`agorascope.collect.pipeline.import_paths`).
+
+        Args:
+            paths: files or cascade-tree folders.
+            format: preset name, detected when None.
+            mapping: canonical field -> source column (the ``mapping`` preset).
+            progress: show progress bars.
+            index: keep the full-text index beside the store up to date, batch by batch
+                (without it, the index catches up at the next search or ``index --check``).
+        """
+        listeners = list(self.on_commit)
+        if index:
+            from agorascope.query import index_posts
+
+            store, folder = self.store, self.settings.index_dir
+
+            def update_index(batch: Any) -> None:
+                index_posts(store, batch, index_dir=folder)
+
+            listeners.append(update_index)
 
         def notify(table: Any) -> None:
-            for listener in self.on_commit:
+            for listener in listeners:
                 listener(table)
 
         return import_paths(
@@ -64,7 +84,7 @@ class Workspace:
             mapping=mapping,
             settings=self.settings,
             progress=progress,
-            on_commit=notify if self.on_commit else None,
+            on_commit=notify if listeners else None,
         )
 
     def posts(self) -> ir.Table:

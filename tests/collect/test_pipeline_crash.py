@@ -21,9 +21,13 @@ def _write_jsonl(path: Path) -> None:
             f.write(
                 json.dumps(
                     {
-                        "platform": "x", "id": f"p{i}", "author_id": f"a{i % 97}",
+                        "platform": "x",
+                        "id": f"p{i}",
+                        "author_id": f"a{i % 97}",
                         "created_at": f"2024-07-19T{i % 24:02d}:00:00Z",
-                        "text": f"post {i} about #outage", "lang": "en", "relation": "original",
+                        "text": f"post {i} about #outage",
+                        "lang": "en",
+                        "relation": "original",
                     }
                 )
                 + "\n"

@@ -38,7 +38,10 @@ def test_ira_counts_match_an_independent_count(ws: Workspace) -> None:
     s = _import(ws, "ira").files[0]
     assert s.format == "ira"
     assert (s.read, s.imported, s.duplicates, s.rejected) == (
-        len(rows), len(distinct), len(rows) - len(distinct), 0,
+        len(rows),
+        len(distinct),
+        len(rows) - len(distinct),
+        0,
     )
     stats = ws.stats()
     assert stats["posts"] == len(distinct)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from agorascope.config import Settings
 from agorascope.errors import AgorascopeError
@@ -65,7 +66,8 @@ def fail_on_errors() -> Iterator[None]:
     try:
         yield
     except AgorascopeError as e:
-        err_console.print(f"[red]error:[/red] {e}", highlight=False, markup=True)
+        # the message may quote user input (a query with [brackets]): never parse it as markup
+        err_console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(1) from e
 
 

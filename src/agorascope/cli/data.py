@@ -53,6 +53,9 @@ def import_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    index: Annotated[
+        bool, typer.Option(help="Update the full-text index batch by batch (else: at next search).")
+    ] = True,
 ) -> None:
     """Import posts from CSV, JSONL, JSON or Parquet files (idempotent, crash-safe)."""
     from agorascope.workspace import Workspace
@@ -68,9 +71,12 @@ def import_command(
             if not p.exists():
                 raise InvalidInputError(f"{p}: no such file or folder")
         with Workspace(settings) as ws:
-            _attach_index(ws)
             summary = ws.import_files(
-                paths, format=format, mapping=mapping, progress=progress and not as_json
+                paths,
+                format=format,
+                mapping=mapping,
+                progress=progress and not as_json,
+                index=index,
             )
     if as_json:
         print_json(summary.to_dict())
@@ -94,15 +100,6 @@ def import_command(
         for kind, n in f.unrecognised.items():
             examples = ", ".join(f.unrecognised_examples.get(kind, []))
             console.print(f"{n:,} {kind} values not recognised (kept empty), e.g. {examples}")
-
-
-def _attach_index(ws: Any) -> None:
-    """Keep the full-text index in step with the store, when the search module provides it."""
-    try:
-        from agorascope.query.index import attach
-    except ImportError:
-        return
-    attach(ws)
 
 
 def stats_command(

@@ -100,8 +100,8 @@ def near_duplicates(
         )
     df = execute(t.select("platform", "id", "author_id", "created_at", "text"))
     norms = [normalize_text(x) for x in df["text"]]
-    keep = [len(x.split(" ")) >= min_words for x in norms]
-    df = df.assign(norm=norms)[keep].reset_index(drop=True)
+    long_enough = [len(x.split(" ")) >= min_words for x in norms]
+    df = df.assign(norm=norms)[long_enough].reset_index(drop=True)
     cols = [
         "cluster",
         "size",

@@ -151,7 +151,7 @@ class Store:
     def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
         """Run parameterised SQL and return an Arrow table."""
         try:
-            return self.con.execute(sql, params).to_arrow_table()
+            return self.con.sql(sql, params=list(params)).to_arrow_table()
         except duckdb.Error as e:
             raise StoreError(f"store query failed: {e}", query=sql) from e
 
