@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     batch_size: int = Field(
         50_000, gt=0, description="Rows per import batch; each batch commits atomically."
     )
+    columnar_batch_size: int = Field(
+        1_000_000,
+        gt=0,
+        description="Rows per atomic batch on the columnar path (clean native Parquet).",
+    )
     detect_language: bool = Field(
         True, description="Identify the language of posts that arrive without one."
     )

@@ -132,3 +132,20 @@ def test_derived_fields_fill_what_the_source_lacks(tmp_path: Path) -> None:
     assert got[0][:2] == ("1", "TR")  # country from the author's profile
     assert got[0][3:] == (["crowdstrike"], ["msft"], ["https://ex.com/a?id=2"])
     assert got[1][:3] == ("2", "JP", "fr")  # the post's own country wins; language detected
+
+
+def test_parquet_batch_with_a_bad_row_falls_back_to_rows(tmp_path: Path) -> None:
+    table = pa.Table.from_batches(list(generate(posts=1200, seed=5, batch_size=1200)))
+    likes = table["likes"].to_pylist()
+    likes[700] = -5  # the columnar checks refuse the batch; the row path names the row
+    table = table.set_column(table.schema.get_field_index("likes"), "likes", pa.array(likes))
+    pq.write_table(table, tmp_path / "bad.parquet")
+    settings = Settings(
+        db=tmp_path / "s.duckdb", batch_size=250, columnar_batch_size=1000, detect_language=False
+    )
+    with Workspace(settings) as ws:
+        f = ws.import_files([tmp_path / "bad.parquet"], index=False).files[0]
+    assert (f.read, f.imported, f.duplicates, f.rejected) == (1200, 1199, 0, 1)
+    assert f.rejects_path is not None
+    text = Path(f.rejects_path).read_text(encoding="utf-8")
+    assert ",701,likes," in text and "negative" in text

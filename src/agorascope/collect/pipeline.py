@@ -220,21 +220,24 @@ def _read_parquet(
 
     line = 1
     pf = pq.ParquetFile(source.path)
-    for record_batch in pf.iter_batches(batch_size=settings.batch_size):
+    # Large batches: each one is deduplicated against the whole table with an anti-join.
+    for record_batch in pf.iter_batches(batch_size=settings.columnar_batch_size):
         summary.read += record_batch.num_rows
         staged = stage_batch(record_batch, line)
         if staged is not None:
             commit.staged(*staged, [], record_batch.num_rows)
-        else:
-            rows: list[tuple[int, Normalized]] = []
-            for offset, raw in enumerate(record_batch.to_pylist()):
-                fields = {k: v for k, v in raw.items() if k in CANONICAL_FIELDS}
-                try:
-                    rows.append((line + offset, normalize(fields, warnings)))
-                except FieldError as e:
-                    rejects.write(str(source.path), line + offset, e.field, e.reason, _raw(raw))
-            if rows:
-                commit.rows(rows)
+        else:  # row by row, in row-path batches so that memory stays bounded
+            for start in range(0, record_batch.num_rows, settings.batch_size):
+                chunk = record_batch.slice(start, settings.batch_size)
+                rows: list[tuple[int, Normalized]] = []
+                for offset, raw in enumerate(chunk.to_pylist(), start=line + start):
+                    fields = {k: v for k, v in raw.items() if k in CANONICAL_FIELDS}
+                    try:
+                        rows.append((offset, normalize(fields, warnings)))
+                    except FieldError as e:
+                        rejects.write(str(source.path), offset, e.field, e.reason, _raw(raw))
+                if rows:
+                    commit.rows(rows)
         line += record_batch.num_rows
         if bar is not None:
             bar.set_rows(summary.read, fraction=line / max(pf.metadata.num_rows, 1))
