@@ -119,8 +119,8 @@ def main() -> None:
     body.append(
         "Goal: Parquet import within 1.5x of the raw DuckDB load. The agorascope import does more "
         "than the raw load: type and value checks, derived hashtags/mentions/URLs, author "
-        "profiles merged into `authors`, deduplication on (platform, id) through the primary "
-        "key, and one transaction per batch. The full-text index is left out here "
+        "profiles merged into `authors`, deduplication on (platform, id) with an anti-join per "
+        "batch, and one transaction per batch. The full-text index is left out here "
         "(`--no-index`); its build throughput is in the search section."
     )
     write_section(
