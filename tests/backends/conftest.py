@@ -6,12 +6,17 @@ both backends. Known gaps are marked with ``pytest.mark.xfail(strict=True)`` on 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import ibis
 import pyarrow as pa
 import pytest
+
+# the listening tests here share the real-data helpers of tests/listen
+sys.path.insert(0, str(Path(__file__).parents[1] / "listen"))
 
 MakeTable = Callable[[str, pa.Table], "ibis.Table"]
 

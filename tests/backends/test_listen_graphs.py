@@ -6,14 +6,11 @@ brute-force pair counts on the IRA slice (``tests/listen/data``).
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
-import sys
 from collections import Counter
-from pathlib import Path
-from types import ModuleType
 
+import listen_data  # tests/listen, put on sys.path by tests/backends/conftest.py
 import networkx as nx
 import pytest
 
@@ -34,18 +31,7 @@ pytestmark = [
 ]
 
 
-def _load() -> ModuleType:
-    if "listen_data" not in sys.modules:
-        path = Path(__file__).parents[1] / "listen" / "listen_data.py"
-        spec = importlib.util.spec_from_file_location("listen_data", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["listen_data"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["listen_data"]
-
-
-data = _load()
+data = listen_data
 
 
 def _trees() -> dict[str, tuple[nx.DiGraph, str, dict[str, float]]]:

@@ -6,13 +6,10 @@ real-data slice (``tests/listen/data``), so DuckDB and Spark are held to the sam
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import Counter
-from pathlib import Path
-from types import ModuleType
 
+import listen_data  # tests/listen, put on sys.path by tests/backends/conftest.py
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,18 +36,7 @@ pytestmark = [
 ]
 
 
-def _load() -> ModuleType:
-    if "listen_data" not in sys.modules:
-        path = Path(__file__).parents[1] / "listen" / "listen_data.py"
-        spec = importlib.util.spec_from_file_location("listen_data", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["listen_data"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["listen_data"]
-
-
-data = _load()
+data = listen_data
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -22,7 +22,6 @@ __all__ = ["State", "console", "err_console", "fail_on_errors", "print_json", "s
 
 console = Console()
 err_console = Console(stderr=True)
-T = TypeVar("T")
 
 
 @dataclass
@@ -69,9 +68,3 @@ def fail_on_errors() -> Iterator[None]:
         # the message may quote user input (a query with [brackets]): never parse it as markup
         err_console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(1) from e
-
-
-def run(fn: Callable[[], T]) -> T:
-    """Call ``fn`` inside :func:`fail_on_errors`."""
-    with fail_on_errors():
-        return fn()
