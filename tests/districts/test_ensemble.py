@@ -153,7 +153,9 @@ def test_distribution_matches_gerrychain(gerrymandria: DistrictGraph) -> None:
         {"population": Tally("TOTPOP", alias="population"), "cut_edges": cut_edges},
     )
     proposal = partial(recom, pop_col="TOTPOP", pop_target=8, epsilon=0.0, rng=random.Random(1))
-    chain = MarkovChain(proposal, [], always_accept, part, total_steps=700)
+    # 700-step GerryChain runs sometimes stick in one region (sd 1.7 against a long-run 2.7):
+    # 2,000 steps keep its own spread within about 20 % of the long run.
+    chain = MarkovChain(proposal, [], always_accept, part, total_steps=2000)
     theirs = np.array([len(p["cut_edges"]) for p in chain], dtype=float)[100:]
     plan = plan_from_attribute(gerrymandria, "district")
     ens = run_ensemble(
@@ -161,17 +163,18 @@ def test_distribution_matches_gerrychain(gerrymandria: DistrictGraph) -> None:
         plan,
         "TOTPOP",
         [],
-        EnsembleSettings(steps=3000, tolerance=0.0, seed=4, chains=1),
+        EnsembleSettings(steps=3000, tolerance=0.0, seed=4, chains=4, burn_in=100),
     )
-    ours = ens.stats["cut_edges"].to_numpy(dtype=float)[100:]
+    ours = ens.stats["cut_edges"].to_numpy(dtype=float)
+    by_chain = np.stack([g["cut_edges"].to_numpy(dtype=float) for _, g in ens.stats.groupby("chain")])
     # Means agree within 4 standard errors computed from the effective sample sizes.
     se = np.hypot(
-        ours.std() / np.sqrt(effective_sample_size(ours)),
+        ours.std() / np.sqrt(effective_sample_size(by_chain)),
         theirs.std() / np.sqrt(effective_sample_size(theirs)),
     )
     assert abs(ours.mean() - theirs.mean()) < 4 * se
     # GerryChain's own runs vary with PYTHONHASHSEED; long-chain KS tests are in the benchmark.
-    assert ours.std() == pytest.approx(theirs.std(), rel=0.4)
+    assert ours.std() == pytest.approx(theirs.std(), rel=0.35)
 
 
 def test_bad_inputs(pa: DistrictGraph) -> None:
