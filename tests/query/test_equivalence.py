@@ -147,3 +147,22 @@ def test_a_precomputed_words_column_gives_the_same_posts(corpus: Corpus) -> None
         assert got == corpus.reference(query), query
         sql = str(ibis.to_sql(filter_posts(table, query))).lower()
         assert re.search(r"agorascope_words_\d*\(", sql) is None  # no UDF call
+
+
+def test_two_connections_to_one_file_both_search(tmp_path: Path) -> None:
+    """DuckDB keeps Python functions per database: a second connection in the same process
+    must still run the UDF predicate (it once failed with "already exists")."""
+    from agorascope.store.store import Store
+
+    db = tmp_path / "twice.duckdb"
+    first = Store.open(db)
+    first.execute(
+        "INSERT INTO posts (platform, id, text, created_at, source, collected_at, ingest_seq) "
+        "VALUES ('x', '1', 'L''Amérique vote', TIMESTAMP '2024-01-01', 't', now()::TIMESTAMP, 1)"
+    )
+    second = Store.open(db)
+    for store in (first, second, first):
+        out = filter_posts(store.posts(), "amerique OR url:example.org").count().to_pyarrow()
+        assert out.as_py() == 1
+    second.close()
+    first.close()

@@ -9,7 +9,10 @@ literal values of Ibis expressions.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -49,22 +52,58 @@ _URL_HOSTS = "_agorascope_url_hosts"
 _LIST_HOSTS = "_agorascope_list_hosts"
 
 
-@ibis.udf.scalar.python  # type: ignore[untyped-decorator]
 def agorascope_words(text: str) -> str:
     """The words string of a text (the word rule, in Python)."""
     return words_string(text)
 
 
-@ibis.udf.scalar.python  # type: ignore[untyped-decorator]
 def agorascope_url_hosts(url: str) -> str:
     """The host-suffix string of one link."""
     return hosts_string(url, None)
 
 
-@ibis.udf.scalar.python  # type: ignore[untyped-decorator]
 def agorascope_list_hosts(urls: list[str]) -> str:
     """The host-suffix string of a list of links."""
     return hosts_string(None, urls)
+
+
+@dataclass(frozen=True)
+class _Udfs:
+    words: Any
+    url_hosts: Any
+    list_hosts: Any
+
+
+_UDFS: dict[int, tuple[weakref.ref[Any], _Udfs]] = {}
+_serial = itertools.count()
+
+
+def _udfs(table: ir.Table) -> _Udfs:
+    """The Python UDFs for the backend of ``table``, under names of their own.
+
+    DuckDB keeps a function in the database, not the connection: a second connection to the
+    same file in one process cannot register a function of the same name. Each backend
+    object therefore gets its own names (backends compare equal by connection, so they are
+    told apart by identity).
+    """
+    try:
+        backend = ibis.get_backend(table)
+    except Exception:  # an unbound table: names are registered when it runs
+        backend = None
+    held = _UDFS.get(id(backend)) if backend is not None else None
+    found = held[1] if held is not None and held[0]() is backend else None
+    if found is None:
+        n = next(_serial)
+        scalar = ibis.udf.scalar.python
+        found = _Udfs(
+            words=scalar(agorascope_words, name=f"agorascope_words_{n}"),
+            url_hosts=scalar(agorascope_url_hosts, name=f"agorascope_url_hosts_{n}"),
+            list_hosts=scalar(agorascope_list_hosts, name=f"agorascope_list_hosts_{n}"),
+        )
+        if backend is not None:
+            key = id(backend)
+            _UDFS[key] = (weakref.ref(backend, lambda _, k=key: _UDFS.pop(k, None)), found)
+    return found
 
 
 def _walk(node: Node) -> Iterator[Node]:
@@ -157,13 +196,14 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
     node = parse(query) if isinstance(query, str) else query
     nodes = list(_walk(node))
     extra: dict[str, Any] = {}
+    udfs = _udfs(table)
     if any(isinstance(n, Term | Phrase | Near) for n in nodes):
         extra[_WORDS] = (
-            table[WORDS_COLUMN] if WORDS_COLUMN in table.columns else agorascope_words(table.text)
+            table[WORDS_COLUMN] if WORDS_COLUMN in table.columns else udfs.words(table.text)
         )
     if any(isinstance(n, UrlHost) for n in nodes):
-        extra[_URL_HOSTS] = agorascope_url_hosts(table.url)
-        extra[_LIST_HOSTS] = agorascope_list_hosts(table.urls)
+        extra[_URL_HOSTS] = udfs.url_hosts(table.url)
+        extra[_LIST_HOSTS] = udfs.list_hosts(table.urls)
     expr = table.mutate(**extra) if extra else table
     predicate = _Compiler(expr).compile(node)
     out = expr.filter(predicate)
