@@ -26,6 +26,7 @@ from agorascope.listen import (
     volume,
     volume_summary,
 )
+from agorascope.listen.spikes import _lift_rows, tokenize
 
 pytestmark = [
     # Ibis 12 calls DuckDB 2.0's deprecated fetch_* methods; PySpark 4.0 leaves py4j sockets
@@ -126,3 +127,9 @@ def test_hashtags_trend_and_spikes(make_table, arrow, raw) -> None:  # type: ign
     in_spike = d[(d.t >= first.start_utc) & (d.t < first.until_utc)].sort_values(["t"])
     assert ex.first_post is not None and ex.first_post["created_at"] == in_spike["t"].iloc[0]
     assert ex.top_authors[0]["posts"] == in_spike["author_id"].value_counts().iloc[0]
+    # terms: the backend's regular expressions against the Python rule on the same texts
+    before = d[(d.t >= first.start_utc - pd.Timedelta(days=7)) & (d.t < first.start_utc)]
+    c_s = Counter(w for txt in in_spike["content"] for w in tokenize(txt))
+    c_b = Counter(w for txt in before["content"] for w in tokenize(txt))
+    assert ex.terms == _lift_rows(dict(c_s), dict(c_b), len(in_spike), len(before), "term", 10, 2)
+    assert ex.terms

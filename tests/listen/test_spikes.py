@@ -121,3 +121,23 @@ def test_tokenize() -> None:
     text = "RT @Someone: The #Outage hit Airports https://t.co/x and l'aéroport, 2024!"
     assert tokenize(text) == {"outage", "hit", "airports", "l'aéroport"} - {"outage"}
     assert tokenize(None) == set()
+
+
+def test_database_terms_equal_the_python_rule_on_real_tweets(ira: Any, ira_arrow: Any) -> None:
+    """The backend's regular expressions count exactly the terms of :func:`tokenize`."""
+    from collections import Counter
+
+    from agorascope.listen.spikes import _term_counts
+
+    got = dict(_term_counts(ira).itertuples(index=False, name=None))
+    want: Counter[str] = Counter()
+    for text in ira_arrow["text"].to_pylist():
+        want.update(tokenize(text))
+    assert len(want) > 5000  # a real vocabulary, hashtags, links and accents included
+    assert got == dict(want)
+
+
+def test_tokenize_hand_cases() -> None:
+    assert tokenize("--abc's- 2024abc x_y ab-' ") == {"abc's", "abc", "x_y"}
+    assert tokenize("www.example.org/x #Tag @user_1 Éolienne’s") == {"éolienne’s"}
+    assert tokenize("the and les der 東京タワー") == {"東京タワー"}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -42,18 +41,42 @@ pour pas sur au aux ce il elle ne se dans par plus der die das und ist nicht den
 las y por con para del
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[\w]|[^\W\d_]", re.UNICODE)
+_LINK = r"https?://\S+|www\.\S+"
+_TAG = r"[@#][\p{L}\p{N}_]+"
+_SPLIT = r"[^\p{L}\p{N}_'’-]+"
+_TERM = r"\p{L}(?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}_])?"
+# The same rule for Python's re (no \p classes): letters are [^\W\d_], word characters \w.
+_PY_LINK = re.compile(_LINK)
+_PY_TAG = re.compile(r"[@#]\w+")
+_PY_TERM = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 
 
 def tokenize(text: str | None) -> set[str]:
-    """Distinct lower-case terms of a text: words of 3+ characters, no URLs, stop words,
-    mentions or hashtags (hashtags are counted from the ``hashtags`` column)."""
+    """Distinct terms of a text, the rule :func:`explain_spike` applies in the database.
+
+    Lower-case; delete links (``http(s)://`` or ``www.`` up to a space), mentions and hashtags
+    (``@`` or ``#`` and the letters, digits and ``_`` after it: hashtags are counted from the
+    ``hashtags`` column); split on every character other than a letter, a digit, ``_``, an
+    apostrophe (``'`` or ``’``) or a hyphen; in each piece the term runs from its first letter
+    to its last letter, digit or ``_``. Terms shorter than 3 characters and stop words are
+    dropped. ``"RT @a: l'aéroport, 2024!"`` has the one term ``l'aéroport``.
+    """
     if not text:
         return set()
-    text = _URL.sub(" ", text.lower())
-    text = re.sub(r"[@#][\w]+", " ", text)
-    return {w for w in _WORD.findall(text) if len(w) >= 3 and w not in _STOPWORDS}
+    text = _PY_TAG.sub(" ", _PY_LINK.sub(" ", text.lower()))
+    found = (_PY_TERM.search(piece) for piece in re.split(r"[^\w'’-]+", text))
+    terms = (m.group(0) for m in found if m is not None)
+    return {w for w in terms if len(w) >= 3 and w not in _STOPWORDS}
+
+
+def _term_counts(t: ir.Table) -> pd.DataFrame:
+    """How many posts of ``t`` hold each term of :func:`tokenize` (computed by the backend)."""
+    text = t.text.lower().re_replace(_LINK, " ").re_replace(_TAG, " ")
+    pieces = t.select(id=t.platform.fill_null("") + "\x1f" + t.id, piece=text.re_split(_SPLIT))
+    pieces = pieces.select("id", piece=pieces.piece.unnest())  # Spark: a generator stands alone
+    u = pieces.select("id", term=pieces.piece.re_extract(_TERM, 0))
+    u = u.filter((u.term.length() >= 3) & ~u.term.isin(sorted(_STOPWORDS))).distinct()
+    return execute(u.group_by("term").aggregate(n=u.count()))
 
 
 @dataclass
@@ -246,22 +269,17 @@ def explain_spike(
     """Terms and hashtags with the highest lift in ``[since, until)`` against the baseline
     window, the top authors and the first post of the spike.
 
-    Terms are counted in Python from the texts of the spike and baseline posts (both are
-    fetched: a spike of millions of posts needs as much memory as their texts).
+    Terms follow :func:`tokenize` and are counted by the backend (regular expressions in
+    DuckDB or Spark); only the per-term counts come back.
     """
     s = window_filter(posts, since, until, where)
     b = window_filter(posts, baseline_since, baseline_until, where)
-    s_text = execute(s.select("text"))["text"]
-    b_text = execute(b.select("text"))["text"]
-    n_s, n_b = len(s_text), len(b_text)
+    n_s = int(execute(s.aggregate(n=s.count()))["n"].iloc[0])
     if n_s == 0:
         return SpikeExplanation()
-    c_s: Counter[str] = Counter()
-    for txt in s_text:
-        c_s.update(tokenize(txt))
-    c_b: Counter[str] = Counter()
-    for txt in b_text:
-        c_b.update(tokenize(txt))
+    n_b = int(execute(b.aggregate(n=b.count()))["n"].iloc[0])
+    c_s = dict(_term_counts(s).itertuples(index=False, name=None))
+    c_b = dict(_term_counts(b).itertuples(index=False, name=None)) if n_b else {}
     h_s = dict(_hashtag_counts(s).itertuples(index=False, name=None))
     h_b = dict(_hashtag_counts(b).itertuples(index=False, name=None))
     authors = s.filter(s.author_id.notnull())
@@ -286,7 +304,15 @@ def explain_spike(
                 cast(Any, first_post["created_at"])
             ).to_pydatetime()
     return SpikeExplanation(
-        terms=_lift_rows(dict(c_s), dict(c_b), n_s, n_b, "term", top, min_count),
+        terms=_lift_rows(
+            {str(k): int(v) for k, v in c_s.items()},
+            {str(k): int(v) for k, v in c_b.items()},
+            n_s,
+            n_b,
+            "term",
+            top,
+            min_count,
+        ),
         hashtags=_lift_rows(
             {str(k): int(v) for k, v in h_s.items()},
             {str(k): int(v) for k, v in h_b.items()},
