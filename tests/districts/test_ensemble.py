@@ -166,7 +166,9 @@ def test_distribution_matches_gerrychain(gerrymandria: DistrictGraph) -> None:
         EnsembleSettings(steps=3000, tolerance=0.0, seed=4, chains=4, burn_in=100),
     )
     ours = ens.stats["cut_edges"].to_numpy(dtype=float)
-    by_chain = np.stack([g["cut_edges"].to_numpy(dtype=float) for _, g in ens.stats.groupby("chain")])
+    by_chain = np.stack(
+        [g["cut_edges"].to_numpy(dtype=float) for _, g in ens.stats.groupby("chain")]
+    )
     # Means agree within 4 standard errors computed from the effective sample sizes.
     se = np.hypot(
         ours.std() / np.sqrt(effective_sample_size(by_chain)),

@@ -141,3 +141,37 @@ def test_tokenize_hand_cases() -> None:
     assert tokenize("--abc's- 2024abc x_y ab-' ") == {"abc's", "abc", "x_y"}
     assert tokenize("www.example.org/x #Tag @user_1 Éolienne’s") == {"éolienne’s"}
     assert tokenize("the and les der 東京タワー") == {"東京タワー"}
+
+
+def test_terms_of_a_large_spike_come_from_every_kth_post(ira: Any, ira_arrow: Any) -> None:
+    from collections import Counter
+
+    import pandas as pd
+
+    from agorascope.listen.spikes import _lift_rows
+
+    since, until = datetime(2016, 1, 1), datetime(2017, 1, 1)
+    base_since, base_until = datetime(2015, 1, 1), since
+    ex = explain_spike(ira, since, until, base_since, base_until, term_sample=100)
+    d = ira_arrow.select(["platform", "id", "created_at", "text"]).to_pandas()
+    d = d.sort_values(["created_at", "platform", "id"])
+
+    def side(lo: datetime, hi: datetime) -> tuple[Counter[str], int, int]:
+        rows = d[(d.created_at >= pd.Timestamp(lo)) & (d.created_at < pd.Timestamp(hi))]
+        k = -(-len(rows) // 100)
+        kept = rows.iloc[::k]
+        return Counter(w for t in kept["text"] for w in tokenize(t)), len(kept), len(rows)
+
+    c_s, m_s, n_s = side(since, until)
+    c_b, m_b, n_b = side(base_since, base_until)
+    assert n_s > 300 and n_b > 300  # both sides really sampled
+    assert (ex.posts, ex.term_posts, ex.baseline_posts, ex.baseline_term_posts) == (
+        n_s,
+        m_s,
+        n_b,
+        m_b,
+    )
+    assert m_s <= 100 and m_b <= 100
+    assert ex.terms == _lift_rows(dict(c_s), dict(c_b), m_s, m_b, "term", 10, 2)
+    full = explain_spike(ira, since, until, base_since, base_until, term_sample=None)
+    assert full.term_posts == n_s

@@ -196,10 +196,13 @@ def share_of_voice(
     """
     if not topics:
         raise InvalidInputError("share of voice needs at least one topic")
+    w = Window.of(since, until)
     frames = []
     for name, table in topics.items():
-        v = volume(table, since, until, interval=interval, tz=tz)[["bucket", "posts"]]
-        frames.append(v.assign(topic=name))
+        t = window_filter(table, w.since, w.until, None)
+        t = t.mutate(bucket=bucket_expr(t, interval, tz, w.since, w.until))
+        counts = execute(t.group_by("bucket").aggregate(posts=t.count()))
+        frames.append(_dense(counts, interval, tz, w, ["posts"]).assign(topic=name))
     long = pd.concat(frames, ignore_index=True)
     wide = long.pivot_table(index="bucket", columns="topic", values="posts", fill_value=0)
     wide = wide.reindex(columns=list(topics))

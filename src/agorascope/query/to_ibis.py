@@ -102,7 +102,11 @@ def _udfs(table: ir.Table) -> _Udfs:
         )
         if backend is not None:
             key = id(backend)
-            _UDFS[key] = (weakref.ref(backend, lambda _, k=key: _UDFS.pop(k, None)), found)
+
+            def forget(_: weakref.ref[Any], k: int = key) -> None:
+                _UDFS.pop(k, None)
+
+            _UDFS[key] = (weakref.ref(backend, forget), found)
     return found
 
 

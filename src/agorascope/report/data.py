@@ -223,7 +223,7 @@ def _cascades(
         row = hit.iloc[0]
     else:
         row = metrics.iloc[0]
-    tree = cascade_tree(store, forest, str(row["platform"]), str(row["root_id"]))
+    tree = cascade_tree(sel.posts, forest, str(row["platform"]), str(row["root_id"]))
     tree.metrics = plain({str(k): v for k, v in row.items()})
     return records(shown), tree
 
@@ -258,14 +258,22 @@ def topic_report(
         NotFoundError: ``cascade`` is not in the window.
     """
     sel = select(store, topic_or_query, use_index=use_index)
-    w = default_window(sel.posts, since, until, interval)
-    lo, hi = w.since, w.until
-    # one scan of the store: every analysis below reads the window's posts from a temp table
-    cached = sel.posts.filter((sel.posts.created_at >= lo) & (sel.posts.created_at < hi)).cache()
+    # One scan of the store: every analysis below reads the topic's posts from a temp table,
+    # all of them when the window is open-ended, else the window and the equal period before
+    # it (the summary compares the two).
+    posts = sel.posts
+    lo_, hi_ = to_utc_naive(since), to_utc_naive(until)
+    if lo_ is not None and hi_ is not None and lo_ < hi_:
+        posts = posts.filter((posts.created_at >= lo_ - (hi_ - lo_)) & (posts.created_at < hi_))
+    elif hi_ is not None and lo_ is None:
+        posts = posts.filter(posts.created_at < hi_)
+    topic = posts.cache()
     try:
-        p = cached
+        w = default_window(topic, since, until, interval)
+        lo, hi = w.since, w.until
+        p = topic.filter((topic.created_at >= lo) & (topic.created_at < hi))
         sel_w = Selection(sel.name, sel.query, sel.description, sel.is_topic, p)
-        summary = listen.volume_summary(sel.posts, lo, hi)
+        summary = listen.volume_summary(topic, lo, hi)
         vol = listen.volume(p, lo, hi, interval=w.interval)
         spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
         cascade_rows, tree = _cascades(store, sel_w, w, cascade, cascades)
@@ -289,7 +297,7 @@ def topic_report(
             cascade=tree,
         )
     finally:
-        cached.release()
+        topic.release()
 
 
 @dataclass

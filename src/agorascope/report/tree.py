@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 
 from agorascope.errors import NotFoundError
 from agorascope.listen import CascadeForest
+from agorascope.listen._common import execute_arrow
 from agorascope.report._json import plain
-from agorascope.store.store import Store
 
 __all__ = ["MAX_TREE_NODES", "CascadeTree", "cascade_tree", "tree_layout"]
 
@@ -86,8 +88,16 @@ def tree_layout(parent: list[int]) -> list[float]:
     return y
 
 
-def cascade_tree(store: Store, forest: CascadeForest, platform: str, root_id: str) -> CascadeTree:
+def cascade_tree(
+    posts: ir.Table, forest: CascadeForest, platform: str, root_id: str
+) -> CascadeTree:
     """The cascade rooted at ``platform:root_id`` of ``forest``, laid out, with author names.
+
+    Args:
+        posts: the posts the forest was built from (``post_view`` columns); texts and authors
+            of the drawn nodes are read from them.
+        forest: the rebuilt cascades.
+        platform, root_id: the root of the cascade to draw.
 
     Raises:
         NotFoundError: no such cascade in the forest.
@@ -99,9 +109,9 @@ def cascade_tree(store: Store, forest: CascadeForest, platform: str, root_id: st
     )
     if not len(hit):
         raise NotFoundError(f"no cascade {platform}:{root_id}")
-    members = nd.index[nd["cascade"].to_numpy() == int(hit[0])].to_numpy()
+    members = np.flatnonzero(nd["cascade"].to_numpy() == int(hit[0]))
     total = len(members)
-    sub = nd.loc[members].sort_values(["depth", "created_at"], kind="stable")
+    sub = nd.iloc[members].sort_values(["depth", "created_at"], kind="stable")
     keep = set(sub.index[:MAX_TREE_NODES].tolist())
     parent_all = nd["parent"].to_numpy()
     for v in list(keep):  # keep the ancestors of every kept node, so edges stay connected
@@ -109,14 +119,15 @@ def cascade_tree(store: Store, forest: CascadeForest, platform: str, root_id: st
         while p >= 0 and p not in keep:
             keep.add(p)
             p = int(parent_all[p])
-    kept = sub.loc[[i for i in sub.index if i in keep]]
+    kept = sub[sub.index.isin(list(keep))]
     pos = {int(v): i for i, v in enumerate(kept.index)}
     parent = [pos.get(int(parent_all[v]), -1) for v in kept.index]
     ys = tree_layout(parent)
     ids = kept["id"].astype(str).tolist()
-    details = _details(store, platform, ids)
+    details = _details(posts, platform, ids)
     nodes = []
-    for i, (v, row) in enumerate(kept.iterrows()):
+    rows = kept[["id", "depth", "relation", "created_at", "virtual"]].to_dict("records")
+    for i, row in enumerate(rows):
         d = details.get(str(row["id"]), {})
         text = d.get("text") or ""
         nodes.append(
@@ -136,18 +147,21 @@ def cascade_tree(store: Store, forest: CascadeForest, platform: str, root_id: st
                 }
             )
         )
-        del v
     return CascadeTree(platform, root_id, nodes, total, len(kept) < total)
 
 
-def _details(store: Store, platform: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _details(posts: ir.Table, platform: str, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
-    rows = store.execute(
-        "SELECT id, author_handle, author_followers, text FROM post_view "
-        "WHERE platform = ? AND id IN (SELECT unnest(?::VARCHAR[]))",
-        [platform, ids],
-    )
+    wanted = ibis.memtable({"_want": ids}, schema={"_want": "string"})
+    mine = posts.filter(posts.platform == platform)
+    hit = mine.join(wanted, mine.id == wanted._want)
+    rows = execute_arrow(hit.select("id", "author_handle", "author_followers", "text"))
     return {
-        str(r[0]): {"author_handle": r[1], "author_followers": r[2], "text": r[3]} for r in rows
+        str(r["id"]): {
+            "author_handle": r["author_handle"],
+            "author_followers": r["author_followers"],
+            "text": r["text"],
+        }
+        for r in rows.to_pylist()
     }
