@@ -131,6 +131,8 @@ def backtests() -> list[str]:
     ]
     rs = read_results(SHARED / "mit_president_1976_2020.csv")
     cases = [
+        (2008, date(2008, 11, 4), FIXTURES / "polls_2008_economist.csv"),
+        (2012, date(2012, 11, 6), FIXTURES / "polls_2012_economist.csv"),
         (2016, date(2016, 11, 8), SHARED / "polls_2016_economist.csv"),
         (2020, date(2020, 8, 28), SHARED / "fivethirtyeight_2020" / "president_polls.csv"),
     ]

@@ -135,3 +135,21 @@ def test_time_for_change_is_fitted_on_earlier_years_only() -> None:
     assert 0.45 < mean < 0.6 and 0.01 < sd < 0.05
     with pytest.raises(NotFoundError):
         time_for_change(2020)
+
+
+@pytest.mark.parametrize(
+    ("year", "polls", "economist"),
+    [(2008, "polls_2008_economist.csv", 0.0290), (2012, "polls_2012_economist.csv", 0.0193)],
+)
+def test_election_day_backtests_beat_the_economist(
+    data_dir: Path, year: int, polls: str, economist: float
+) -> None:
+    """Complete poll files of earlier cycles, unseen formats included (obama/mccain, 2/27/12)."""
+    results = read_results(data_dir / "potus_results_1976_2016.csv")
+    run = run_forecast(data_dir / polls, results, year, n=200_000, seed=0)
+    score = score_forecast(run, results)
+    assert score.n_states == 51
+    assert score.ec_actual == 1
+    assert score.brier < economist  # The Economist's published backtest (unweighted)
+    if year == 2012:  # Vanderbilt's Tennessee poll (5/20/12-5/23/12) has no sample size
+        assert any(r.field == "number.of.observations" for r in run.polls.rejects)

@@ -65,13 +65,13 @@ class ModelConfig:
     """
 
     national_bandwidth: float = 7.0
-    lean_half_life: float = 14.0
+    lean_half_life: float = 42.0
     population_weight: tuple[float, float, float, float] = (1.0, 1.0, 0.7, 0.5)
     partisan_weight: float = 0.5
     design_effect: float = 1.5
     poll_extra_sd: float = 0.015
     house_pseudocount: float = 4.0
-    state_error_sd: float = 0.02
+    state_error_sd: float = 0.0175
     national_error_sd: float = 0.015
     national_drift_sd: float = 0.0013
     lean_drift_sd: float = 0.0008
