@@ -37,6 +37,13 @@ __all__ = [
     "topic_report",
 ]
 
+PAGE_COLUMNS = (
+    "platform", "id", "author_id", "created_at", "text", "lang", "country", "parent_id",
+    "root_id", "relation", "likes", "reposts", "replies", "views", "hashtags",
+    "author_handle", "author_followers",
+)  # fmt: skip
+"""The ``post_view`` columns the topic page reads (the others are not copied to its scan)."""
+
 MAX_WINDOW_HOURS = 24 * 10
 """Longest window shown hour by hour; longer windows are cut by day, then by week."""
 
@@ -267,7 +274,7 @@ def topic_report(
         posts = posts.filter((posts.created_at >= lo_ - (hi_ - lo_)) & (posts.created_at < hi_))
     elif hi_ is not None and lo_ is None:
         posts = posts.filter(posts.created_at < hi_)
-    topic = posts.cache()
+    topic = posts.select(*[c for c in PAGE_COLUMNS if c in posts.columns]).cache()
     try:
         w = default_window(topic, since, until, interval)
         lo, hi = w.since, w.until
