@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from api_fixtures import HOSTILE, LOCAL, TestClient, write_jsonl
 
@@ -224,3 +225,27 @@ def test_html_report_is_self_contained(local_client: TestClient) -> None:
     data: dict[str, Any] = json.loads(figures.group(1))
     assert {"timeline", "map", "tiers", "cascade"} <= set(data)
     assert "USA" in data["map"]["data"][0]["locations"]
+
+
+def test_topic_page_share_of_voice_equals_the_listen_analysis(demo_db: Path) -> None:
+    """The page counts other topics on the posts table alone; the answer must not change."""
+    from agorascope import listen
+    from agorascope.query import add_topic, list_topics, remove_topic, resolve
+    from agorascope.report.data import topic_report
+    from agorascope.store import Store
+
+    store = Store.open(demo_db)
+    try:
+        add_topic(store, "test-big-accounts", "#ITOutage followers:>=10000")  # needs the authors
+        r = topic_report(store, "it_outage")
+        w = r.window
+        tables = {t.name: resolve(store, t.name, use_index=False) for t in list_topics(store)}
+        want = listen.share_of_voice(tables, w.since, w.until, interval="day")
+        got = pd.DataFrame(r.share_of_voice)
+        assert set(got["topic"]) == set(tables) and len(got) == len(want)
+        assert got["posts"].tolist() == want["posts"].tolist()
+        assert got["share"].tolist() == pytest.approx(want["share"].tolist())
+        assert want[want["topic"] == "test-big-accounts"]["posts"].sum() > 0
+    finally:
+        remove_topic(store, "test-big-accounts")
+        store.close()

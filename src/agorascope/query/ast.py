@@ -7,6 +7,7 @@ one character), which never occur in a normalised word of a text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypeAlias
@@ -27,6 +28,7 @@ __all__ = [
     "Term",
     "UrlHost",
     "has_wildcard",
+    "walk",
 ]
 
 KEYWORD_COLUMNS = {
@@ -145,3 +147,13 @@ class Not:
 Node: TypeAlias = (
     Term | Phrase | Near | Keyword | Hashtag | UrlHost | DateBound | NumberCompare | And | Or | Not
 )
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a query tree, the node itself first (depth first)."""
+    yield node
+    if isinstance(node, And | Or):
+        for child in node.children:
+            yield from walk(child)
+    elif isinstance(node, Not):
+        yield from walk(node.child)

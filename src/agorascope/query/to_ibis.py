@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +32,7 @@ from agorascope.query.ast import (
     Term,
     UrlHost,
     has_wildcard,
+    walk,
 )
 from agorascope.query.parser import parse
 from agorascope.query.patterns import near_regex, needs_regex, phrase_regex, word_regex
@@ -108,15 +108,6 @@ def _udfs(table: ir.Table) -> _Udfs:
 
             _UDFS[key] = (weakref.ref(backend, forget), found)
     return found
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    yield node
-    if isinstance(node, And | Or):
-        for child in node.children:
-            yield from _walk(child)
-    elif isinstance(node, Not):
-        yield from _walk(node.child)
 
 
 class _Compiler:
@@ -198,7 +189,7 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
         >>> filter_posts(store.posts(), "Améri* AND lang:fr").count().execute()  # doctest: +SKIP
     """
     node = parse(query) if isinstance(query, str) else query
-    nodes = list(_walk(node))
+    nodes = list(walk(node))
     extra: dict[str, Any] = {}
     udfs = _udfs(table)
     if any(isinstance(n, Term | Phrase | Near) for n in nodes):

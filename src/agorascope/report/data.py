@@ -17,7 +17,8 @@ from agorascope import listen
 from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.listen._common import to_utc_naive
 from agorascope.listen.cascades import forest_metrics
-from agorascope.query import list_topics, resolve
+from agorascope.query import filter_posts, list_topics, parse, resolve
+from agorascope.query.ast import Keyword, NumberCompare, walk
 from agorascope.query.topics import find_topic
 from agorascope.report._json import plain, records
 from agorascope.report.tree import CascadeTree, cascade_tree
@@ -200,6 +201,14 @@ def _explain(s: listen.Spike) -> str:
     return "; ".join(parts)
 
 
+def _needs_authors(query: str) -> bool:
+    """Whether a query tests an author column (``author:``, ``followers:``)."""
+    return any(
+        isinstance(n, Keyword | NumberCompare) and n.column.startswith("author_")
+        for n in walk(parse(query))
+    )
+
+
 def _share_of_voice(
     store: Store, sel: Selection, w: Window, use_index: bool
 ) -> list[dict[str, Any]]:
@@ -207,9 +216,13 @@ def _share_of_voice(
     if not sel.is_topic:
         tables[sel.name] = sel.posts
     for t in list_topics(store):
-        tables[t.name] = (
-            sel.posts if t.name == sel.name else resolve(store, t.name, use_index=use_index)
-        )
+        if t.name == sel.name:
+            tables[t.name] = sel.posts
+        elif not use_index and not _needs_authors(t.query):
+            # only counted: the posts table alone answers, without joining the authors
+            tables[t.name] = filter_posts(store.table("posts"), t.query)
+        else:
+            tables[t.name] = resolve(store, t.name, use_index=use_index)
     interval = "day" if w.interval == "hour" else w.interval
     return records(listen.share_of_voice(tables, w.since, w.until, interval=interval))
 
