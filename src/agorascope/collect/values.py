@@ -289,6 +289,10 @@ _LANG_ALIASES = {
     "albanian": "sq",
     "estonian": "et",
     "latvian": "lv",
+    # ISO 639 codes withdrawn in 1989 that Twitter still sends
+    "in": "id",
+    "iw": "he",
+    "ji": "yi",
 }
 
 

@@ -14,6 +14,7 @@ from agorascope.collect.presets.fourcat import FourCatPreset
 from agorascope.collect.presets.ira import IraPreset
 from agorascope.collect.presets.native import MappingPreset, NativePreset
 from agorascope.collect.presets.xapi import TwarcPreset, XV2Preset
+from agorascope.collect.presets.xapi_v1 import XV1Preset
 from agorascope.collect.readers import (
     Item,
     Progress,
@@ -38,6 +39,7 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
             CascadeTreesPreset(),
             XV2Preset(),
             TwarcPreset(),
+            XV1Preset(),
             FourCatPreset(),
         )
     }

@@ -32,7 +32,7 @@ from agorascope.collect.presets.base import Preset, Probe, blank_to_none
 from agorascope.collect.readers import Item, Record, Reject, truncate_raw
 from agorascope.errors import ImportFormatError
 
-__all__ = ["TwarcPreset", "XV2Preset", "convert_tweet", "is_page", "is_tweet"]
+__all__ = ["TwarcPreset", "XV2Preset", "convert_tweet", "entity_values", "is_page", "is_tweet"]
 
 _RELATION_ORDER = (("retweeted", "repost"), ("replied_to", "reply"), ("quoted", "quote"))
 
@@ -65,7 +65,12 @@ def _str(value: Any) -> str | None:
 
 
 def _entities(tweet: Mapping[str, Any], kind: str, key: str) -> list[str] | None:
-    entities = tweet.get("entities")
+    return entity_values(tweet.get("entities"), kind, key)
+
+
+def entity_values(entities: Any, kind: str, key: str) -> list[str] | None:
+    """The ``key`` of every entity of ``kind`` (``url`` for urls without it); None when
+    ``entities`` is not an object (the pipeline then extracts them from the text)."""
     if not isinstance(entities, Mapping):
         return None
     out: list[str] = []
