@@ -350,14 +350,19 @@ def _upsert_authors(store: Store) -> None:
     missing value never erases a known one.
     """
     con = store.con
+    # "Most recent" is the largest (observed_at NULLS FIRST, _line), packed into one HUGEINT
+    # (_line < 2**40) so that arg_max replaces an ordered aggregate per column (twice as fast).
+    order_key = (
+        "coalesce(epoch_us(observed_at)::HUGEINT, -4611686018427387904::HUGEINT) * 1099511627776"
+        " + _line"
+    )
     merged = ", ".join(
-        f"last({c} ORDER BY observed_at NULLS FIRST, _line) FILTER (WHERE {c} IS NOT NULL) AS {c}"
-        for c in _AUTHOR_UPDATABLE
+        f"arg_max({c}, _k) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in _AUTHOR_UPDATABLE
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE stage_merged AS
         SELECT platform, id, {merged}, max(observed_at) AS observed_at
-        FROM stage_authors GROUP BY platform, id"""
+        FROM (SELECT *, {order_key} AS _k FROM stage_authors) GROUP BY platform, id"""
     )
     newer = "(a.observed_at IS NULL OR m.observed_at >= a.observed_at)"
     updates = ", ".join(
