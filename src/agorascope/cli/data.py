@@ -37,7 +37,10 @@ def _parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str
 
 def import_command(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files (or cascade-tree folders) to import.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (every file inside, or a cascade-tree layout)."),
+    ],
     format: Annotated[
         str | None, typer.Option("--format", "-f", help="Preset name; detected when omitted.")
     ] = None,

@@ -28,7 +28,7 @@ from agorascope.collect.columnar import STAGE_AUTHORS, STAGE_POSTS, stage_batch
 from agorascope.collect.derive import install_macros
 from agorascope.collect.language import detect_language
 from agorascope.collect.normalize import Normalized, Warnings, normalize
-from agorascope.collect.presets import open_source
+from agorascope.collect.presets import expand_paths, open_source
 from agorascope.collect.readers import Reject
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.config import Settings
@@ -92,7 +92,10 @@ def import_paths(
 
     Args:
         store: the target store.
-        paths: files (or a cascade-tree folder) to import, in order.
+        paths: files or folders to import, in order (a folder that is not a cascade-tree
+            layout stands for every file under it: see :func:`expand_paths`). Every file is
+            opened and checked before the first is imported, so a bad one stops the import
+            before anything is written.
         format: a preset name; detected per file when None.
         mapping: canonical field -> source column, for the ``mapping`` preset.
         settings: batch size, language detection, rejects folder.
@@ -108,10 +111,10 @@ def import_paths(
     """
     settings = settings or Settings()
     install_macros(store.con)
+    # every file is opened (format detected, header checked) before any is imported
+    sources = [(path, open_source(path, format, mapping)) for path in expand_paths(paths, format)]
     summaries = []
-    for raw_path in paths:
-        path = Path(raw_path)
-        source = open_source(path, format, mapping)
+    for path, source in sources:
         summaries.append(_import_one(store, path, source, settings, progress, on_commit))
     return ImportSummary(summaries)
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from agorascope.collect.presets.base import Preset, Probe
 from agorascope.collect.presets.native import load_mapping
-from agorascope.collect.presets.registry import PRESETS, Source, detect_format, open_source
+from agorascope.collect.presets.registry import (
+    PRESETS,
+    Source,
+    detect_format,
+    expand_paths,
+    open_source,
+)
 from agorascope.collect.readers import Record, Reject
 
 __all__ = [
@@ -20,6 +26,7 @@ __all__ = [
     "Reject",
     "Source",
     "detect_format",
+    "expand_paths",
     "load_mapping",
     "open_source",
 ]

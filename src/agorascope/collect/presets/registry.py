@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -182,3 +182,40 @@ def open_source(
     p = probe(path)
     preset.check(p)
     return Source(path, preset, p.container)
+
+
+def expand_paths(paths: Sequence[str | Path], format: str | None = None) -> list[Path]:
+    """The files to import for ``paths``, in order.
+
+    A folder in the cascade-trees layout (given ``format="cascade-trees"``, or detected) stays
+    one source. Any other folder stands for every file under it, recursively, sorted by path,
+    without hidden files and folders (names starting with ``.``): a PHEME thread or a folder of
+    daily exports imports in one call.
+
+    Raises:
+        ImportFormatError: a folder holds no file to import.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir() or format == "cascade-trees" or _tree_folder(path, format):
+            out.append(path)
+            continue
+        files = sorted(
+            f
+            for f in path.rglob("*")
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+        )
+        if not files:
+            raise ImportFormatError(f"{path}: the folder holds no file to import")
+        out.extend(files)
+    return out
+
+
+def _tree_folder(path: Path, format: str | None) -> bool:
+    if format is not None:
+        return False
+    try:
+        return detect_format(path) == "cascade-trees"
+    except ImportFormatError:
+        return False
