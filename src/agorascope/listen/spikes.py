@@ -248,6 +248,11 @@ def _hashtag_counts(t: ir.Table) -> pd.DataFrame:
     return execute(u.group_by("tag").aggregate(n=u.id.nunique()))
 
 
+def _as_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """``{key: count}`` from a two-column frame (key, count)."""
+    return {str(k): int(v) for k, v in frame.itertuples(index=False, name=None)}
+
+
 def _lift_rows(
     spike: dict[str, int],
     base: dict[str, int],
@@ -298,10 +303,9 @@ def explain_spike(
     n_b = int(execute(b.aggregate(n=b.count()))["n"].iloc[0])
     s_terms, m_s = _systematic_sample(s, n_s, term_sample)
     b_terms, m_b = _systematic_sample(b, n_b, term_sample)
-    c_s = dict(_term_counts(s_terms).itertuples(index=False, name=None))
-    c_b = dict(_term_counts(b_terms).itertuples(index=False, name=None)) if n_b else {}
-    h_s = dict(_hashtag_counts(s).itertuples(index=False, name=None))
-    h_b = dict(_hashtag_counts(b).itertuples(index=False, name=None))
+    c_s = _as_counts(_term_counts(s_terms))
+    c_b = _as_counts(_term_counts(b_terms)) if n_b else {}
+    h_s, h_b = _as_counts(_hashtag_counts(s)), _as_counts(_hashtag_counts(b))
     authors = s.filter(s.author_id.notnull())
     top_auth = execute(
         authors.group_by(platform=authors.platform, author_id=authors.author_id).aggregate(
@@ -324,24 +328,8 @@ def explain_spike(
                 cast(Any, first_post["created_at"])
             ).to_pydatetime()
     return SpikeExplanation(
-        terms=_lift_rows(
-            {str(k): int(v) for k, v in c_s.items()},
-            {str(k): int(v) for k, v in c_b.items()},
-            m_s,
-            m_b,
-            "term",
-            top,
-            min_count,
-        ),
-        hashtags=_lift_rows(
-            {str(k): int(v) for k, v in h_s.items()},
-            {str(k): int(v) for k, v in h_b.items()},
-            n_s,
-            n_b,
-            "hashtag",
-            top,
-            min_count,
-        ),
+        terms=_lift_rows(c_s, c_b, m_s, m_b, "term", top, min_count),
+        hashtags=_lift_rows(h_s, h_b, n_s, n_b, "hashtag", top, min_count),
         top_authors=[
             {
                 "platform": r.platform,

@@ -228,7 +228,7 @@ def _share_of_voice(
 
 
 def _cascades(
-    store: Store, sel: Selection, w: Window, cascade: str | None, limit: int
+    sel: Selection, w: Window, cascade: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], CascadeTree | None]:
     forest = listen.build_cascades(sel.posts, w.since, w.until, min_size=2)
     metrics = forest_metrics(forest)
@@ -296,7 +296,7 @@ def topic_report(
         summary = listen.volume_summary(topic, lo, hi)
         vol = listen.volume(p, lo, hi, interval=w.interval)
         spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
-        cascade_rows, tree = _cascades(store, sel_w, w, cascade, cascades)
+        cascade_rows, tree = _cascades(sel_w, w, cascade, cascades)
         return TopicReport(
             name=sel.name,
             query=sel.query,
