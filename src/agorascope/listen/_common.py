@@ -7,7 +7,6 @@ narrowed to a topic or query, and a time window ``[since, until)`` in UTC.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from agorascope.errors import InvalidInputError, StoreError
+from agorascope.timeutil import Window, to_utc_naive
 
 __all__ = [
     "INTERVALS",
@@ -40,42 +40,6 @@ INTERVALS: dict[str, tuple[str, str]] = {
     "month": ("M", "MS"),
 }
 """Interval names accepted by the time-series analyses (weeks start on Monday)."""
-
-
-def to_utc_naive(value: datetime | str | None) -> datetime | None:
-    """A naive UTC datetime from an aware/naive datetime or an ISO string (naive means UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as e:
-            raise InvalidInputError(f"not an ISO date or time: {value!r}") from e
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
-@dataclass(frozen=True)
-class Window:
-    """A half-open UTC time window ``[since, until)``; either end may be open (None)."""
-
-    since: datetime | None = None
-    until: datetime | None = None
-
-    @classmethod
-    def of(cls, since: datetime | str | None, until: datetime | str | None) -> Window:
-        """Normalise both ends to naive UTC and check their order."""
-        s, u = to_utc_naive(since), to_utc_naive(until)
-        if s is not None and u is not None and s >= u:
-            raise InvalidInputError(f"empty time window: since {s} is not before until {u}")
-        return cls(s, u)
-
-    def previous(self) -> Window:
-        """The window of equal length just before this one (needs both ends)."""
-        if self.since is None or self.until is None:
-            raise InvalidInputError("the previous period needs both --since and --until")
-        return Window(self.since - (self.until - self.since), self.since)
 
 
 def window_filter(
