@@ -68,9 +68,7 @@ class Window:
     until: datetime | None = None
 
     @classmethod
-    def of(
-        cls, since: datetime | date | str | None, until: datetime | date | str | None
-    ) -> Window:
+    def of(cls, since: datetime | date | str | None, until: datetime | date | str | None) -> Window:
         """Both ends as naive UTC (a date ``until`` includes its day); checks their order.
 
         Raises:

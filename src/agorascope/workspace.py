@@ -1,48 +1,128 @@
 """The Python entry point: :func:`agorascope.open` returns a :class:`Workspace`.
 
-A workspace is a store file plus the settings that go with it; every capability of the
-command line is a method here (the CLI is a thin layer over these).
+A workspace is the session: the settings, the store file, the read backend (DuckDB or Spark),
+the search index and the page cache. Every adapter (CLI, REST API, dashboard) works on one,
+and every capability is reachable from it::
+
+    ws.select(topic="it_outage", since="2024-07-19")   # the one resolver of posts
+    ws.topics.add("outage", "#itoutage OR crowdstrike")
+    ws.search("crowdstrike lang:en", limit=5)
+    ws.listen.top_authors(topic="outage", by="reach")  # every registered analysis
+    ws.reports.topic("outage")
+    ws.elections.forecast(year=2016) ; ws.districts.metrics(...)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 
 from agorascope.collect.pipeline import ImportSummary, OnCommit, import_paths
+from agorascope.components import Analyses, Reports, Search, Topics
 from agorascope.config import Settings
+from agorascope.selection import Selection, select
 from agorascope.store.backends import ReadBackend, backend_for
 from agorascope.store.stats import overview
 from agorascope.store.store import Store
+from agorascope.timeutil import Window
+
+if TYPE_CHECKING:
+    from agorascope.report.cache import ReportCache
 
 __all__ = ["Workspace", "open"]
 
 
 class Workspace:
-    """A store and its settings.
+    """The session: settings, store, read backend, search index and page cache.
+
+    Attributes:
+        settings: the settings it was opened with.
+        store: the DuckDB store file.
+        topics: saved queries (:class:`~agorascope.components.Topics`).
+        search: full-text search (:class:`~agorascope.components.Search`).
+        listen: the listening analyses (:class:`~agorascope.components.Analyses`).
+        elections: the election analyses.
+        districts: the redistricting analyses.
+        reports: topic, compare and overview pages and HTML reports.
 
     Examples:
         >>> import agorascope
         >>> with agorascope.open("news.duckdb") as ws:  # doctest: +SKIP
         ...     ws.import_files(["tweets.csv"], format="ira")
-        ...     ws.stats()["posts"]
+        ...     ws.listen.volume(query="#vote", interval="day").to_pandas()
     """
 
-    def __init__(self, settings: Settings, read_only: bool = False):
+    def __init__(self, settings: Settings, read_only: bool = False, store: Store | None = None):
         self.settings = settings
-        self.store = Store.open(settings.db, read_only=read_only)
+        self.store = store if store is not None else Store.open(settings.db, read_only=read_only)
         self._backend: ReadBackend | None = None
+        self._cache: ReportCache | None = None
         self.on_commit: list[OnCommit] = []
+        self.topics = Topics(self)
+        self.search = Search(self)
+        self.reports = Reports(self)
+        self.listen = Analyses(self, "listen")
+        self.elections = Analyses(self, "elections")
+        self.districts = Analyses(self, "districts")
 
     @property
     def backend(self) -> ReadBackend:
-        """The read engine chosen in the settings (DuckDB by default)."""
+        """The read engine chosen in the settings (DuckDB by default, or Spark)."""
         if self._backend is None:
             self._backend = backend_for(self.settings, self.store)
         return self._backend
+
+    @property
+    def cache(self) -> ReportCache:
+        """Page data cached until the store changes."""
+        if self._cache is None:
+            from agorascope.report.cache import ReportCache
+
+            self._cache = ReportCache()
+        return self._cache
+
+    @property
+    def index_dir(self) -> Path:
+        """The folder of the full-text index beside the store."""
+        return self.settings.index_dir
+
+    def select(
+        self,
+        topic_or_query: str | None = None,
+        *,
+        topic: str | None = None,
+        query: str | None = None,
+        since: datetime | date | str | None = None,
+        until: datetime | date | str | None = None,
+        window: Window | None = None,
+        use_index: bool = False,
+    ) -> Selection:
+        """The posts of a saved topic or a query, and a time window.
+
+        The one resolver used by every adapter (rules in :mod:`agorascope.selection`).
+
+        Args:
+            topic_or_query: a topic's name if one has it, else a boolean query.
+            topic: a saved topic's name (unknown names are an error).
+            query: a boolean query.
+            since: window start (a date means its first instant, UTC).
+            until: window end (a date includes that day; a time is exclusive).
+            window: a ready :class:`~agorascope.timeutil.Window` instead of since/until.
+            use_index: let the full-text index find the posts (DuckDB only).
+
+        Raises:
+            NotFoundError: ``topic`` is not saved.
+            QuerySyntaxError: the query does not parse.
+            InvalidInputError: both a topic and a query, or a bad window.
+        """
+        return select(
+            self, topic_or_query, topic=topic, query=query, since=since, until=until,
+            window=window, use_index=use_index,
+        )  # fmt: skip
 
     def import_files(
         self,
@@ -88,7 +168,7 @@ class Workspace:
         )
 
     def posts(self) -> ir.Table:
-        """All posts with their author columns, as an Ibis table."""
+        """All posts with their author columns, as an Ibis table on the read backend."""
         return self.backend.posts()
 
     def stats(self, top: int = 10) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-import ibis.expr.types as ir
 from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -26,18 +25,17 @@ from agorascope.api.security import (
     csrf_ok,
 )
 from agorascope.api.state import AppState
-from agorascope.errors import InvalidInputError, PermissionDeniedError
-from agorascope.store.store import Store
+from agorascope.errors import PermissionDeniedError
+from agorascope.workspace import Workspace
 
 __all__ = [
     "Admin",
     "Analyst",
     "Page",
     "RoleGuard",
-    "Selected",
     "StateDep",
-    "StoreDep",
     "Viewer",
+    "WorkspaceDep",
 ]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -52,13 +50,13 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_store(state: StateDep) -> Iterator[Store]:
-    """The store, held by this request until it has answered."""
-    with state.using() as store:
-        yield store
+def get_workspace(state: StateDep) -> Iterator[Workspace]:
+    """The workspace, held by this request until it has answered."""
+    with state.using() as ws:
+        yield ws
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
+WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
 
 
 def _bearer(request: Request) -> str | None:
@@ -161,25 +159,3 @@ class Paging:
 
 
 Page = Annotated[Paging, Depends()]
-
-
-def select_posts(
-    store: StoreDep,
-    q: Annotated[str | None, Query(max_length=2000, description="Boolean query.")] = None,
-    topic: Annotated[str | None, Query(max_length=100, description="Saved topic name.")] = None,
-) -> ir.Table:
-    """The posts of ``q`` or ``topic`` (all posts when neither is given)."""
-    from agorascope.query import filter_posts, resolve
-    from agorascope.query.topics import get_topic
-
-    if q and topic:
-        raise InvalidInputError("give q or topic, not both")
-    if q:
-        return filter_posts(store.posts(), q)
-    if topic:
-        get_topic(store, topic)
-        return resolve(store, topic, use_index=False)
-    return store.posts()
-
-
-Selected = Annotated[ir.Table, Depends(select_posts)]

@@ -1,4 +1,4 @@
-"""What one running app holds: settings, the store, access policy and the page-data cache."""
+"""What one running app holds: its workspace (settings, store, backend, page cache) and policy."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from agorascope.api.security import active_tokens, is_loopback
 from agorascope.config import Settings
 from agorascope.report.cache import ReportCache
 from agorascope.store.store import Store
+from agorascope.workspace import Workspace
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "AppState"]
 
@@ -26,24 +27,22 @@ DEFAULT_MAX_UPLOAD = 256 * 2**20
 class AppState:
     """The state of one app (see :func:`agorascope.api.create_app`).
 
-    Requests use the store one at a time (:meth:`using`): Ibis registers the query
+    Requests use the workspace one at a time (:meth:`using`): Ibis registers the query
     language's Python functions on the database, and a second Ibis connection to the same
     database fails to register them again, so one connection serves every request. Token checks
     use a cursor of their own (plain SQL only), so they never wait behind an analysis.
 
     Attributes:
         settings: the settings it was built with.
-        base: the store opened at start.
+        ws: the workspace opened at start (store, read backend, page cache).
         require_tokens: every non-public route needs a token, even from loopback.
         max_upload_bytes: upload size limit.
-        cache: page data cached until the store changes.
     """
 
     settings: Settings
-    base: Store
+    ws: Workspace
     require_tokens: bool
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    cache: ReportCache = field(default_factory=ReportCache)
     _closed: bool = False
     _auth: Store | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -66,14 +65,24 @@ class AppState:
         must = (not is_loopback(settings.host)) if require_tokens is None else require_tokens
         if not is_loopback(settings.host):
             must = True
-        return cls(settings, Store.open(settings.db), must, max_upload_bytes)
+        return cls(settings, Workspace(settings), must, max_upload_bytes)
+
+    @property
+    def base(self) -> Store:
+        """The workspace's store."""
+        return self.ws.store
+
+    @property
+    def cache(self) -> ReportCache:
+        """Page data cached until the store changes (the workspace's cache)."""
+        return self.ws.cache
 
     @contextmanager
-    def using(self) -> Iterator[Store]:
-        """The store, held by this request alone until the block ends."""
+    def using(self) -> Iterator[Workspace]:
+        """The workspace, held by this request alone until the block ends."""
         self.reopen()
         with self._busy:
-            yield self.base
+            yield self.ws
 
     def auth_query(self, fn: Callable[[Store], T]) -> T:
         """Run ``fn`` (plain parameterised SQL only) on the token-checking cursor."""
@@ -87,7 +96,7 @@ class AppState:
         """Open the store again if :meth:`close` closed it (an app may start several times)."""
         with self._lock:
             if self._closed:
-                self.base = Store.open(self.settings.db)
+                self.ws = Workspace(self.settings)
                 self._auth = None
                 self._closed = False
 
@@ -103,15 +112,15 @@ class AppState:
         from agorascope.query import list_topics
         from agorascope.report import overview_report, topic_report
 
-        with self.using() as store:
-            self.cache.get(store, ("overview",), lambda: overview_report(store))
-            names = [t.name for t in list_topics(store)]
+        with self.using() as ws:
+            ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws))
+            names = [t.name for t in list_topics(ws.store)]
         done = []
         for name in names:
-            with self.using() as store:
+            with self.using() as ws:
                 try:
                     key = ("topic", name, None, None, None)
-                    self.cache.get(store, key, lambda n=name: topic_report(store, n))  # type: ignore[misc]
+                    ws.cache.get(ws.store, key, lambda n=name: topic_report(ws, topic=n))  # type: ignore[misc]
                     done.append(name)
                 except AgorascopeError:
                     continue  # the page shows the error when someone opens it
@@ -142,5 +151,5 @@ class AppState:
             if not self._closed:
                 with self._busy, self._auth_lock:
                     self._auth = None
-                    self.base.close()
+                    self.ws.close()
                     self._closed = True

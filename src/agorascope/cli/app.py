@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from agorascope._version import __version__
+from agorascope.cli import analyses as analyses_cli
 from agorascope.cli import data as data_cli
 from agorascope.cli import demo as demo_cli
 from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
-from agorascope.cli import listen as listen_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
 from agorascope.cli.common import State
@@ -28,7 +28,7 @@ app.add_typer(elections_cli.app, name="elections")
 app.add_typer(districts_cli.app, name="districts")
 data_cli.register(app)
 demo_cli.register(app)
-listen_cli.register(app)
+analyses_cli.register(app, {"elections": elections_cli.app, "districts": districts_cli.app})
 search_cli.register(app)
 serve_cli.register(app)
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -18,7 +18,18 @@ from rich.markup import escape
 from agorascope.config import Settings
 from agorascope.errors import AgorascopeError
 
-__all__ = ["State", "console", "err_console", "fail_on_errors", "print_json", "settings_from"]
+if TYPE_CHECKING:
+    from agorascope.workspace import Workspace
+
+__all__ = [
+    "State",
+    "console",
+    "err_console",
+    "fail_on_errors",
+    "print_json",
+    "settings_from",
+    "workspace_from",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -38,6 +49,13 @@ def settings_from(ctx: typer.Context) -> Settings:
     if isinstance(state, State) and state.db is not None:
         settings = settings.model_copy(update={"db": state.db})
     return settings
+
+
+def workspace_from(ctx: typer.Context, *, read_only: bool = False) -> Workspace:
+    """The workspace of this invocation (its settings from :func:`settings_from`)."""
+    from agorascope.workspace import Workspace
+
+    return Workspace(settings_from(ctx), read_only=read_only)
 
 
 def _default(obj: Any) -> Any:

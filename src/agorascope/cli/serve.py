@@ -8,8 +8,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from agorascope.cli.common import console, fail_on_errors, print_json, settings_from
+from agorascope.cli.common import (
+    console,
+    fail_on_errors,
+    print_json,
+    settings_from,
+    workspace_from,
+)
 from agorascope.config import Settings
+from agorascope.errors import InvalidInputError
 
 __all__ = ["register", "serve_app", "with_address"]
 
@@ -57,21 +64,20 @@ def with_address(settings: Settings, host: str | None, port: int | None) -> Sett
 
 def report_command(
     ctx: typer.Context,
-    topic: Annotated[str, typer.Option("--topic", "-t", help="Saved topic name (or a query).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
-    since: Annotated[str | None, typer.Option(help="Window start, ISO (UTC).")] = None,
-    until: Annotated[str | None, typer.Option(help="Window end, exclusive.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Saved topic name.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Boolean query.")] = None,
+    since: Annotated[str | None, typer.Option(help="Window start: ISO date or time (UTC).")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Window end: a date includes that day; a time is exclusive.")
+    ] = None,
 ) -> None:
-    """Write a topic's report as one self-contained HTML file (works offline)."""
-    from agorascope.report import write_report
-    from agorascope.store import Store
-
+    """Write a topic's (or a query's) report as one self-contained HTML file (works offline)."""
     with fail_on_errors():
-        store = Store.open(settings_from(ctx).db)
-        try:
-            path = write_report(store, topic, out, since, until)
-        finally:
-            store.close()
+        if not (topic or query):
+            raise InvalidInputError("give --topic or --query")
+        with workspace_from(ctx) as ws:
+            path = ws.reports.write(out, topic=topic, query=query, since=since, until=until)
     console.print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
 
 

@@ -5,6 +5,7 @@ Topics live in the store's ``topics`` table; every statement is parameterised.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,7 +109,11 @@ def get_topic(store: StoreLike, name: str) -> Topic:
     """
     topic = find_topic(store, name)
     if topic is None:
-        raise NotFoundError(f"no topic named {name!r}")
+        names = [t.name for t in list_topics(store)]
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        known = f" (topics: {', '.join(names[:20])})" if names and not close else ""
+        raise NotFoundError(f"no topic named {name!r}{hint}{known}")
     return topic
 
 

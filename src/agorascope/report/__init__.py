@@ -11,13 +11,11 @@ from __future__ import annotations
 from agorascope.report.cache import ReportCache
 from agorascope.report.data import (
     CompareReport,
-    Selection,
     TopicReport,
     Window,
     compare_report,
     default_window,
     overview_report,
-    select,
     topic_report,
 )
 from agorascope.report.render import (
@@ -34,7 +32,6 @@ __all__ = [
     "CascadeTree",
     "CompareReport",
     "ReportCache",
-    "Selection",
     "TopicReport",
     "Window",
     "cascade_tree",
@@ -45,7 +42,6 @@ __all__ = [
     "overview_report",
     "plotly_js",
     "render_topic_html",
-    "select",
     "topic_figures",
     "topic_report",
     "tree_layout",

@@ -7,34 +7,34 @@ analyst saw. Every value is JSON-ready (see :meth:`TopicReport.to_dict`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 
 from agorascope import listen
+from agorascope._json import plain, records
 from agorascope.errors import InvalidInputError, NotFoundError
-from agorascope.listen._common import to_utc_naive
 from agorascope.listen.cascades import forest_metrics
-from agorascope.query import filter_posts, list_topics, parse, resolve
+from agorascope.query import filter_posts, list_topics, parse
 from agorascope.query.ast import Keyword, NumberCompare, walk
-from agorascope.query.topics import find_topic
-from agorascope.report._json import plain, records
 from agorascope.report.tree import CascadeTree, cascade_tree
-from agorascope.store.backends import DuckDBBackend
+from agorascope.selection import Selection
 from agorascope.store.stats import overview
-from agorascope.store.store import Store
+from agorascope.timeutil import Window as TimeWindow
+from agorascope.timeutil import to_utc_naive
+
+if TYPE_CHECKING:
+    from agorascope.workspace import Workspace
 
 __all__ = [
     "CompareReport",
-    "Selection",
     "TopicReport",
     "Window",
     "compare_report",
     "default_window",
     "overview_report",
-    "select",
     "topic_report",
 ]
 
@@ -47,40 +47,6 @@ PAGE_COLUMNS = (
 
 MAX_WINDOW_HOURS = 24 * 10
 """Longest window shown hour by hour; longer windows are cut by day, then by week."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The posts of a saved topic or of a query.
-
-    Attributes:
-        name: the topic name, or the query text.
-        query: the boolean query.
-        description: the topic's description, if any.
-        is_topic: whether ``name`` is a saved topic.
-        posts: the matching rows of ``post_view``.
-    """
-
-    name: str
-    query: str
-    description: str | None
-    is_topic: bool
-    posts: ir.Table
-
-
-def select(store: Store, topic_or_query: str, *, use_index: bool = False) -> Selection:
-    """The posts of a saved topic (by name) or of a boolean query.
-
-    Raises:
-        QuerySyntaxError: the text is neither a topic nor a valid query.
-    """
-    if not topic_or_query or not topic_or_query.strip():
-        raise InvalidInputError("give a topic name or a query")
-    topic = find_topic(store, topic_or_query)
-    posts = resolve(store, topic_or_query, use_index=use_index)
-    if topic is None:
-        return Selection(topic_or_query, topic_or_query, None, False, posts)
-    return Selection(topic.name, topic.query, topic.description, True, posts)
 
 
 @dataclass(frozen=True)
@@ -110,8 +76,8 @@ def _auto_interval(span: timedelta) -> str:
 
 def default_window(
     posts: ir.Table,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
+    since: datetime | date | str | None = None,
+    until: datetime | date | str | None = None,
     interval: str | None = None,
 ) -> Window:
     """The window to show: the given ends, else the posts' own span padded to whole days.
@@ -122,7 +88,7 @@ def default_window(
     Raises:
         InvalidInputError: ``since`` is not before ``until``, or a bad date.
     """
-    lo, hi = to_utc_naive(since), to_utc_naive(until)
+    lo, hi = to_utc_naive(since), to_utc_naive(until, end=True)
     if lo is None or hi is None:
         row = posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()).to_pyarrow()
         first, last = row["a"][0].as_py(), row["b"][0].as_py()
@@ -210,19 +176,19 @@ def _needs_authors(query: str) -> bool:
 
 
 def _share_of_voice(
-    store: Store, sel: Selection, w: Window, use_index: bool
+    ws: Workspace, sel: Selection, w: Window, use_index: bool
 ) -> list[dict[str, Any]]:
     tables: dict[str, ir.Table] = {}
     if not sel.is_topic:
         tables[sel.name] = sel.posts
-    for t in list_topics(store):
+    for t in list_topics(ws.store):
         if t.name == sel.name:
             tables[t.name] = sel.posts
         elif not use_index and not _needs_authors(t.query):
             # only counted: the posts table alone answers, without joining the authors
-            tables[t.name] = filter_posts(store.table("posts"), t.query)
+            tables[t.name] = filter_posts(ws.backend.table("posts"), t.query)
         else:
-            tables[t.name] = resolve(store, t.name, use_index=use_index)
+            tables[t.name] = ws.select(topic=t.name, use_index=use_index).posts
     interval = "day" if w.interval == "hour" else w.interval
     return records(listen.share_of_voice(tables, w.since, w.until, interval=interval))
 
@@ -249,11 +215,13 @@ def _cascades(
 
 
 def topic_report(
-    store: Store,
-    topic_or_query: str,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
+    ws: Workspace,
+    topic_or_query: str | None = None,
     *,
+    topic: str | None = None,
+    query: str | None = None,
+    since: datetime | date | str | None = None,
+    until: datetime | date | str | None = None,
     interval: str | None = None,
     cascade: str | None = None,
     top: int = 10,
@@ -263,8 +231,10 @@ def topic_report(
     """The topic page: timeline with explained spikes, share of voice, breakdowns, cascades.
 
     Args:
-        store: the store.
-        topic_or_query: a saved topic's name or a boolean query.
+        ws: the workspace.
+        topic_or_query: a saved topic's name or a boolean query (or give ``topic``/``query``).
+        topic: a saved topic's name (unknown names are an error).
+        query: a boolean query.
         since: window start (default: one day before the first post).
         until: window end, exclusive (default: the day after the last post).
         interval: timeline interval (default: hour up to 10 days, then day, then week).
@@ -275,38 +245,44 @@ def topic_report(
 
     Raises:
         QuerySyntaxError: neither a topic nor a valid query.
-        NotFoundError: ``cascade`` is not in the window.
+        NotFoundError: an unknown ``topic``, or ``cascade`` is not in the window.
     """
-    sel = select(store, topic_or_query, use_index=use_index)
+    if not (topic_or_query or topic or query):
+        raise InvalidInputError("give a topic name or a query")
+    sel = ws.select(topic_or_query, topic=topic, query=query, use_index=use_index)
     # One scan of the store: every analysis below reads the topic's posts from a temp table,
     # all of them when the window is open-ended, else the window and the equal period before
     # it (the summary compares the two).
     posts = sel.posts
-    lo_, hi_ = to_utc_naive(since), to_utc_naive(until)
+    asked = TimeWindow.of(since, until)
+    lo_, hi_ = asked.since, asked.until
     if lo_ is not None and hi_ is not None and lo_ < hi_:
         posts = posts.filter((posts.created_at >= lo_ - (hi_ - lo_)) & (posts.created_at < hi_))
     elif hi_ is not None and lo_ is None:
         posts = posts.filter(posts.created_at < hi_)
-    topic = posts.select(*[c for c in PAGE_COLUMNS if c in posts.columns]).cache()
+    scan = posts.select(*[c for c in PAGE_COLUMNS if c in posts.columns]).cache()
     try:
-        w = default_window(topic, since, until, interval)
+        w = default_window(scan, lo_, hi_, interval)
         lo, hi = w.since, w.until
-        p = topic.filter((topic.created_at >= lo) & (topic.created_at < hi))
-        sel_w = Selection(sel.name, sel.query, sel.description, sel.is_topic, p)
-        summary = listen.volume_summary(topic, lo, hi)
+        p = scan.filter((scan.created_at >= lo) & (scan.created_at < hi))
+        sel_w = Selection(
+            sel.name, sel.query, sel.description, sel.is_topic, TimeWindow(lo, hi), p,
+            sel.all_posts, sel.backend,
+        )  # fmt: skip
+        summary = listen.volume_summary(scan, lo, hi)
         vol = listen.volume(p, lo, hi, interval=w.interval)
         spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
         cascade_rows, tree = _cascades(sel_w, w, cascade, cascades)
         return TopicReport(
             name=sel.name,
-            query=sel.query,
+            query=sel.query or "",
             description=sel.description,
             is_topic=sel.is_topic,
             window=w,
             summary=plain(asdict(summary)),
             volume=records(vol),
             spikes=_spike_rows(spikes),
-            share_of_voice=_share_of_voice(store, sel_w, w, use_index),
+            share_of_voice=_share_of_voice(ws, sel_w, w, use_index),
             countries=records(listen.breakdown(p, "country", lo, hi, limit=None)),
             languages=records(listen.breakdown(p, "lang", lo, hi, limit=top)),
             platforms=records(listen.breakdown(p, "platform", lo, hi, limit=top)),
@@ -317,7 +293,7 @@ def topic_report(
             cascade=tree,
         )
     finally:
-        topic.release()
+        scan.release()
 
 
 @dataclass
@@ -340,10 +316,10 @@ class CompareReport:
 
 
 def compare_report(
-    store: Store,
+    ws: Workspace,
     topics: list[str],
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
+    since: datetime | date | str | None = None,
+    until: datetime | date | str | None = None,
     *,
     interval: str | None = None,
     use_index: bool = False,
@@ -358,7 +334,7 @@ def compare_report(
         raise InvalidInputError("compare needs between 2 and 8 topics")
     if len(set(names)) != len(names):
         raise InvalidInputError("each topic may be compared once")
-    sels = [select(store, n, use_index=use_index) for n in names]
+    sels = [ws.select(n, use_index=use_index) for n in names]
     union = sels[0].posts
     for s in sels[1:]:
         union = union.union(s.posts)
@@ -370,7 +346,7 @@ def compare_report(
     countries: list[dict[str, Any]] = []
     for s in sels:
         summary = listen.volume_summary(s.posts, w.since, w.until)
-        summaries.append({"topic": s.name, "query": s.query, **plain(asdict(summary))})
+        summaries.append({"topic": s.name, "query": s.query or "", **plain(asdict(summary))})
         v = listen.volume(s.posts, w.since, w.until, interval=interval_)
         vols.extend({"topic": s.name, **r} for r in records(v))
         tiers.extend(
@@ -387,16 +363,17 @@ def compare_report(
     )
 
 
-def overview_report(store: Store, stats: dict[str, Any] | None = None) -> dict[str, Any]:
+def overview_report(ws: Workspace, stats: dict[str, Any] | None = None) -> dict[str, Any]:
     """The overview page: the store's statistics, its data sources and its topics with counts.
 
     Args:
-        store: the store.
-        stats: the workspace statistics (default: :func:`agorascope.store.stats.overview` of
-            the store read with DuckDB).
+        ws: the workspace.
+        stats: the workspace statistics (default: :func:`agorascope.store.stats.overview` on
+            the workspace's backend).
     """
+    store = ws.store
     if stats is None:
-        stats = overview(DuckDBBackend(store))
+        stats = overview(ws.backend)
     sources = store.table("imports")
     srcs = store.table("sources")
     joined = sources.join(srcs, sources.source_id == srcs.id).select(
@@ -412,6 +389,6 @@ def overview_report(store: Store, stats: dict[str, Any] | None = None) -> dict[s
     imports = records(joined.order_by(ibis.desc("finished_at")).limit(50).to_pandas())
     topics = []
     for t in list_topics(store):
-        n = resolve(store, t.name, use_index=False).count().to_pyarrow().as_py()
+        n = ws.select(topic=t.name).posts.count().to_pyarrow().as_py()
         topics.append({**t.to_dict(), "posts": int(n)})
     return {"stats": plain(stats), "imports": imports, "topics": topics}

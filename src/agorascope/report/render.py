@@ -27,8 +27,7 @@ from agorascope.report.charts import (
     timeline_chart,
     world_map,
 )
-from agorascope.report.data import CompareReport, TopicReport, topic_report
-from agorascope.store.store import Store
+from agorascope.report.data import CompareReport, TopicReport
 
 __all__ = [
     "TOPOJSON",
@@ -148,21 +147,14 @@ def render_topic_html(r: TopicReport) -> str:
     )
 
 
-def write_report(
-    store: Store,
-    topic: str,
-    out: str | Path,
-    since: datetime | str | None = None,
-    until: datetime | str | None = None,
-) -> Path:
-    """Write the HTML report of ``topic`` over ``[since, until)`` to ``out``.
+def write_report(report: TopicReport, out: str | Path) -> Path:
+    """Write ``report`` as one self-contained HTML file at ``out``; returns the path.
 
-    Raises:
-        QuerySyntaxError: ``topic`` is neither a topic nor a valid query.
-        InvalidInputError: a bad window.
+    Examples:
+        >>> write_report(ws.reports.topic("it_outage"), "outage.html")  # doctest: +SKIP
     """
     path = Path(out)
-    html = render_topic_html(topic_report(store, topic, since, until))
+    html = render_topic_html(report)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from agorascope import listen
+from agorascope._json import records
 from agorascope.errors import InvalidInputError
 from agorascope.query import SearchResults, filter_posts, parse, search
-from agorascope.report._json import records
 from agorascope.store.store import Store
 
 __all__ = ["FACETS", "SearchPage", "search_page"]

@@ -9,10 +9,10 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 
+from agorascope._json import plain
 from agorascope.errors import NotFoundError
 from agorascope.listen import CascadeForest
 from agorascope.listen._common import execute_arrow
-from agorascope.report._json import plain
 
 __all__ = ["MAX_TREE_NODES", "CascadeTree", "cascade_tree", "tree_layout"]
 

@@ -9,12 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from agorascope.api.deps import Analyst, StateDep, StoreDep, Viewer
+from agorascope._json import plain
+from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
 from agorascope.api.schemas import ErrorPublic, ImportPublic
-from agorascope.collect.pipeline import import_paths
 from agorascope.errors import InvalidInputError
 from agorascope.report import overview_report
-from agorascope.report._json import plain
 
 router = APIRouter(prefix="/api", tags=["data"], responses={422: {"model": ErrorPublic}})
 
@@ -23,12 +22,12 @@ MAX_FILES = 20
 
 
 @router.get("/overview")
-def get_overview(_: Viewer, state: StateDep, store: StoreDep) -> dict[str, Any]:
+def get_overview(_: Viewer, state: StateDep, ws: WorkspaceDep) -> dict[str, Any]:
     """Counts, time span, breakdowns, data sources and topics of the store."""
-    return plain(state.cache.get(store, ("overview",), lambda: overview_report(store)))  # type: ignore[no-any-return]
+    return plain(ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws)))  # type: ignore[no-any-return]
 
 
-def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str | None) -> Any:
+def import_uploads(state: Any, ws: Any, uploads: list[UploadFile], fmt: str | None) -> Any:
     """Save uploads under a temporary folder (with safe names) and import them."""
     if not uploads or len(uploads) > MAX_FILES:
         raise InvalidInputError(f"send between 1 and {MAX_FILES} files")
@@ -41,7 +40,7 @@ def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str |
                 while chunk := up.file.read(1 << 20):
                     out.write(chunk)
             paths.append(target)
-        summary = import_paths(store, paths, format=fmt or None, settings=state.settings)
+        summary = ws.import_files(paths, format=fmt or None)
     state.warm_in_background()
     return summary
 
@@ -50,10 +49,10 @@ def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str |
 def post_import(
     _: Analyst,
     state: StateDep,
-    store: StoreDep,
+    ws: WorkspaceDep,
     files: Annotated[list[UploadFile], File(description="Files to import.")],
     format: Annotated[str | None, Form(max_length=40, description="Format (auto).")] = None,
 ) -> dict[str, Any]:
     """Import uploaded files (CSV, JSON Lines, Parquet, platform exports); idempotent."""
-    summary = import_uploads(state, store, files, format)
+    summary = import_uploads(state, ws, files, format)
     return plain(summary.to_dict())  # type: ignore[no-any-return]

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from agorascope.api.deps import Analyst, StateDep, StoreDep, Viewer
+from agorascope._json import plain
+from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
 from agorascope.api.errors import CSRFError
 from agorascope.api.pages_render import render_page
 from agorascope.api.routes.data import import_uploads
@@ -30,7 +31,6 @@ from agorascope.report import (
     topic_figures,
 )
 from agorascope.report import topic_report as build_topic_report
-from agorascope.report._json import plain
 from agorascope.report.search import search_page
 
 router = APIRouter(include_in_schema=False)
@@ -45,10 +45,10 @@ def _can_edit(p: Principal) -> bool:
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(
-    request: Request, principal: Viewer, state: StateDep, store: StoreDep
+    request: Request, principal: Viewer, state: StateDep, ws: WorkspaceDep
 ) -> Response:
     """The overview: counts, data sources, topics."""
-    data = plain(state.cache.get(store, ("overview",), lambda: overview_report(store)))
+    data = plain(ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws)))
     return render_page(
         request,
         "overview.html",
@@ -61,18 +61,20 @@ def topic_page(
     request: Request,
     _: Viewer,
     state: StateDep,
-    store: StoreDep,
+    ws: WorkspaceDep,
     name: str,
     since: Since = None,
     until: Until = None,
     cascade: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """A topic: timeline, spikes, share of voice, map, tiers, authors, hashtags, cascades."""
-    get_topic(store, name)
+    get_topic(ws.store, name)
     since, until = since or None, until or None
     key = ("topic", name, since, until, cascade)
-    r = state.cache.get(
-        store, key, lambda: build_topic_report(store, name, since, until, cascade=cascade)
+    r = ws.cache.get(
+        ws.store,
+        key,
+        lambda: build_topic_report(ws, topic=name, since=since, until=until, cascade=cascade),
     )
     return render_page(
         request,
@@ -90,15 +92,20 @@ def topic_page(
 
 @router.get("/reports/{name:path}", response_class=HTMLResponse)
 def report_download(
-    _: Viewer, state: StateDep, store: StoreDep, name: str, since: Since = None, until: Until = None
+    _: Viewer,
+    state: StateDep,
+    ws: WorkspaceDep,
+    name: str,
+    since: Since = None,
+    until: Until = None,
 ) -> Response:
     """The topic's self-contained HTML report, as a download."""
-    get_topic(store, name)
+    get_topic(ws.store, name)
     since, until = since or None, until or None
-    r = state.cache.get(
-        store,
+    r = ws.cache.get(
+        ws.store,
         ("topic", name, since, until, None),
-        lambda: build_topic_report(store, name, since, until),
+        lambda: build_topic_report(ws, topic=name, since=since, until=until),
     )
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
     return HTMLResponse(
@@ -111,7 +118,7 @@ def report_download(
 def search_view(
     request: Request,
     principal: Viewer,
-    store: StoreDep,
+    ws: WorkspaceDep,
     q: Annotated[str, Query(max_length=2000)] = "",
     sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance",
     offset: Annotated[int, Query(ge=0, le=9_980)] = 0,
@@ -132,7 +139,7 @@ def search_view(
     status = 200
     if q.strip():
         try:
-            page = search_page(store, q, limit=limit, offset=offset, sort=sort)
+            page = search_page(ws.store, q, limit=limit, offset=offset, sort=sort)
             ctx["results"], ctx["facets"] = page.results, page.facets
         except QuerySyntaxError as e:
             ctx["error"] = {"message": e.reason, "position": e.position}
@@ -145,13 +152,13 @@ def compare_page(
     request: Request,
     _: Viewer,
     state: StateDep,
-    store: StoreDep,
+    ws: WorkspaceDep,
     t: Annotated[list[str], Query(max_length=8)] = [],  # noqa: B006 - FastAPI copies defaults
     since: Since = None,
     until: Until = None,
 ) -> Response:
     """Several topics side by side."""
-    topics = list_topics(store)
+    topics = list_topics(ws.store)
     chosen = t or [x.name for x in topics[:4]]
     ctx: dict[str, Any] = {
         "title": "Compare",
@@ -166,8 +173,8 @@ def compare_page(
     if len(chosen) >= 2:
         try:
             key = ("compare", tuple(chosen), since or None, until or None)
-            r = state.cache.get(
-                store, key, lambda: compare_report(store, chosen, since or None, until or None)
+            r = ws.cache.get(
+                ws.store, key, lambda: compare_report(ws, chosen, since or None, until or None)
             )
             ctx["r"], ctx["figures"] = r, compare_figures(r)
         except InvalidInputError as e:
@@ -185,14 +192,14 @@ def login_form(request: Request) -> Response:
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
-    store: StoreDep,
+    ws: WorkspaceDep,
     token: Annotated[str, Form(max_length=200)],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Check a token and keep it in an HTTP-only cookie (public; CSRF-checked)."""
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), csrf_token):
         raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
-    principal = authenticate(store, token)
+    principal = authenticate(ws.store, token)
     if principal is None:
         ctx = {"title": "Sign in", "error": "invalid or revoked token"}
         return render_page(request, "login.html", ctx, status_code=401)
@@ -219,22 +226,22 @@ def logout(_: Viewer) -> Response:
 @router.post("/topics")
 def add_topic_form(
     _: Analyst,
-    store: StoreDep,
+    ws: WorkspaceDep,
     name: Annotated[str, Form(max_length=100)],
     query: Annotated[str, Form(max_length=2000)],
     description: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Save a topic from the overview's form."""
-    topic = add_topic(store, name, query, description or None)
+    topic = add_topic(ws.store, name, query, description or None)
     return RedirectResponse(f"/topics/{quote(topic.name, safe='')}", status_code=303)
 
 
 @router.post("/topics-remove")
 def remove_topic_form(
-    _: Analyst, store: StoreDep, name: Annotated[str, Form(max_length=100)]
+    _: Analyst, ws: WorkspaceDep, name: Annotated[str, Form(max_length=100)]
 ) -> Response:
     """Delete a topic from the overview's form."""
-    remove_topic(store, name)
+    remove_topic(ws.store, name)
     return RedirectResponse("/", status_code=303)
 
 
@@ -243,12 +250,12 @@ def import_form(
     request: Request,
     _: Analyst,
     state: StateDep,
-    store: StoreDep,
+    ws: WorkspaceDep,
     file: Annotated[UploadFile, File()],
     format: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Import one uploaded file from the overview's form."""
-    summary = import_uploads(state, store, [file], format or None)
+    summary = import_uploads(state, ws, [file], format or None)
     return render_page(
         request, "imported.html", {"title": "Import", "summary": plain(summary.to_dict())}
     )

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from agorascope.api.deps import StoreDep, Viewer
+from agorascope.api.deps import Viewer, WorkspaceDep
 from agorascope.api.schemas import ErrorPublic
 from agorascope.report.search import search_page
 
@@ -20,7 +20,7 @@ router = APIRouter(
 @router.get("/search")
 def get_search(
     _: Viewer,
-    store: StoreDep,
+    ws: WorkspaceDep,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="Boolean query.")],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=9_800)] = 0,
@@ -29,4 +29,4 @@ def get_search(
 ) -> dict[str, Any]:
     """Posts matching ``q``: total, hits ``[offset, offset + limit)`` with highlighted
     snippets (text and spans), and facets (platform, language, country) of every match."""
-    return search_page(store, q, limit=limit, offset=offset, sort=sort, facets=facets).to_dict()
+    return search_page(ws.store, q, limit=limit, offset=offset, sort=sort, facets=facets).to_dict()

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from agorascope.api.deps import Admin, Page, StoreDep, Viewer
+from agorascope.api.deps import Admin, Page, Viewer, WorkspaceDep
 from agorascope.api.schemas import (
     ErrorPublic,
     PagePublic,
@@ -26,20 +26,20 @@ def me(principal: Viewer) -> dict[str, Any]:
 
 
 @router.get("/tokens", response_model=PagePublic)
-def get_tokens(_: Admin, store: StoreDep, paging: Page) -> dict[str, Any]:
+def get_tokens(_: Admin, ws: WorkspaceDep, paging: Page) -> dict[str, Any]:
     """Active tokens (ids, roles, names; never secrets)."""
-    return paging.page([t.to_dict() for t in list_tokens(store)])
+    return paging.page([t.to_dict() for t in list_tokens(ws.store)])
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
-def post_token(_: Admin, store: StoreDep, body: TokenCreate) -> dict[str, Any]:
+def post_token(_: Admin, ws: WorkspaceDep, body: TokenCreate) -> dict[str, Any]:
     """Create a token; its text is in the answer and nowhere else."""
-    info, token = create_token(store, body.role, body.name)
+    info, token = create_token(ws.store, body.role, body.name)
     return {**info.to_dict(), "token": token}
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def delete_token(_: Admin, store: StoreDep, token_id: str) -> Response:
+def delete_token(_: Admin, ws: WorkspaceDep, token_id: str) -> Response:
     """Revoke a token."""
-    revoke_token(store, token_id)
+    revoke_token(ws.store, token_id)
     return Response(status_code=204)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 
-from agorascope.api.deps import Analyst, Page, StateDep, StoreDep, Viewer
+from agorascope.api.deps import Analyst, Page, StateDep, Viewer, WorkspaceDep
 from agorascope.api.schemas import ErrorPublic, PagePublic, TopicCreate, TopicPublic, TopicUpdate
 from agorascope.query import add_topic, get_topic, list_topics, remove_topic
 from agorascope.report import render_topic_html, topic_report
@@ -27,34 +27,34 @@ Until = Annotated[str | None, Query(max_length=40, description="Window end, excl
 
 
 @router.get("", response_model=PagePublic)
-def get_topics(_: Viewer, store: StoreDep, paging: Page) -> dict[str, Any]:
+def get_topics(_: Viewer, ws: WorkspaceDep, paging: Page) -> dict[str, Any]:
     """Every saved topic, by name."""
-    return paging.page([t.to_dict() for t in list_topics(store)])
+    return paging.page([t.to_dict() for t in list_topics(ws.store)])
 
 
 @router.post("", response_model=TopicPublic, status_code=201)
-def post_topic(_: Analyst, store: StoreDep, body: TopicCreate) -> dict[str, Any]:
+def post_topic(_: Analyst, ws: WorkspaceDep, body: TopicCreate) -> dict[str, Any]:
     """Save a query as a topic (the query must parse; the name must be new)."""
-    return add_topic(store, body.name, body.query, body.description).to_dict()
+    return add_topic(ws.store, body.name, body.query, body.description).to_dict()
 
 
 @router.get("/{name}", response_model=TopicPublic)
-def get_one(_: Viewer, store: StoreDep, name: str) -> dict[str, Any]:
+def get_one(_: Viewer, ws: WorkspaceDep, name: str) -> dict[str, Any]:
     """One topic."""
-    return get_topic(store, name).to_dict()
+    return get_topic(ws.store, name).to_dict()
 
 
 @router.put("/{name}", response_model=TopicPublic)
-def put_topic(_: Analyst, store: StoreDep, name: str, body: TopicUpdate) -> dict[str, Any]:
+def put_topic(_: Analyst, ws: WorkspaceDep, name: str, body: TopicUpdate) -> dict[str, Any]:
     """Change a topic's query and description (the topic must exist)."""
-    get_topic(store, name)
-    return add_topic(store, name, body.query, body.description, replace=True).to_dict()
+    get_topic(ws.store, name)
+    return add_topic(ws.store, name, body.query, body.description, replace=True).to_dict()
 
 
 @router.delete("/{name}", status_code=204)
-def delete_topic(_: Analyst, store: StoreDep, name: str) -> Response:
+def delete_topic(_: Analyst, ws: WorkspaceDep, name: str) -> Response:
     """Delete a topic."""
-    remove_topic(store, name)
+    remove_topic(ws.store, name)
     return Response(status_code=204)
 
 
@@ -62,17 +62,19 @@ def delete_topic(_: Analyst, store: StoreDep, name: str) -> Response:
 def get_report(
     _: Viewer,
     state: StateDep,
-    store: StoreDep,
+    ws: WorkspaceDep,
     name: str,
     since: Since = None,
     until: Until = None,
     cascade: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Everything the topic page shows, as JSON (timeline, spikes, shares, tiers, cascades)."""
-    get_topic(store, name)
+    get_topic(ws.store, name)
     key = ("topic", name, since, until, cascade)
-    r = state.cache.get(
-        store, key, lambda: topic_report(store, name, since, until, cascade=cascade)
+    r = ws.cache.get(
+        ws.store,
+        key,
+        lambda: topic_report(ws, topic=name, since=since, until=until, cascade=cascade),
     )
     return r.to_dict()
 
@@ -81,15 +83,15 @@ def get_report(
 def get_report_html(
     _: Viewer,
     state: StateDep,
-    store: StoreDep,
+    ws: WorkspaceDep,
     name: str,
     since: Since = None,
     until: Until = None,
 ) -> HTMLResponse:
     """The topic's self-contained HTML report (scripts and maps inlined), as a download."""
-    get_topic(store, name)
+    get_topic(ws.store, name)
     key = ("topic", name, since, until, None)
-    r = state.cache.get(store, key, lambda: topic_report(store, name, since, until))
+    r = ws.cache.get(ws.store, key, lambda: topic_report(ws, topic=name, since=since, until=until))
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
     return HTMLResponse(
         render_topic_html(r),

@@ -1,0 +1,123 @@
+"""REST routes generated from the registry: ``GET /api/<domain>/<name>`` per analysis.
+
+Each route takes the selection (``topic`` or ``q``, ``since``, ``until``) when the analysis
+needs one, the analysis's parameters as query parameters (their defaults, bounds and
+descriptions come from its parameter model), and ``limit``/``offset``; it answers one
+:class:`AnalysisPage` of the analysis's rows, typed in ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+
+from agorascope import registry
+from agorascope.api.deps import Page, Viewer, WorkspaceDep
+from agorascope.api.schemas import ErrorPublic
+from agorascope.components import Analyses
+
+__all__ = ["AnalysisPage", "routers"]
+
+R = TypeVar("R")
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorPublic},
+    404: {"model": ErrorPublic},
+    422: {"model": ErrorPublic},
+}
+
+
+class AnalysisPage(BaseModel, Generic[R]):
+    """One page of an analysis's rows."""
+
+    items: list[R]
+    total: int
+    limit: int | None
+    offset: int
+    meta: dict[str, Any]
+    selection: dict[str, Any] | None
+
+
+_Q = Annotated[str | None, Query(max_length=2000, description="Boolean query.")]
+_TOPIC = Annotated[str | None, Query(max_length=100, description="Saved topic name.")]
+_SINCE = Annotated[
+    str | None, Query(max_length=40, description="Window start: ISO date or time (UTC).")
+]
+_UNTIL = Annotated[
+    str | None,
+    Query(max_length=40, description="Window end: a date includes that day; a time is exclusive."),
+]
+
+
+def _param(name: str, annotation: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+
+
+def _query_model(spec: registry.Analysis) -> type[BaseModel]:
+    """The parameter model, tolerant of the route's other query parameters."""
+    config = ConfigDict(extra="ignore", frozen=True)
+    return type(f"{spec.params.__name__}Query", (spec.params,), {"model_config": config})
+
+
+def _endpoint(spec: registry.Analysis) -> Any:
+    def endpoint(
+        ws: Any,
+        paging: Any,
+        params: BaseModel,
+        q: str | None = None,
+        topic: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        result = Analyses(ws, spec.domain).run(
+            spec.name, topic=topic, query=q, since=since, until=until,
+            **params.model_dump(exclude_unset=True),
+        )  # fmt: skip
+        return {**result.page(paging.limit, paging.offset), "selection": result.selection}
+
+    head = [
+        _param("_", Viewer),
+        _param("ws", WorkspaceDep),
+        _param("paging", Page),
+        _param("params", Annotated[_query_model(spec), Query()]),
+    ]
+    window = [
+        _param("since", _SINCE).replace(default=None),
+        _param("until", _UNTIL).replace(default=None),
+    ]
+    tail = {
+        "selection": [
+            _param("q", _Q).replace(default=None),
+            _param("topic", _TOPIC).replace(default=None),
+            *window,
+        ],
+        "window": window,
+        "workspace": [],
+    }[spec.needs]
+    endpoint.__signature__ = inspect.Signature([*head, *tail])  # type: ignore[attr-defined]
+    endpoint.__name__ = f"{spec.domain}_{spec.attr}"
+    endpoint.__doc__ = f"{spec.summary}\n\n{spec.description}".strip()
+    return endpoint
+
+
+def routers() -> list[APIRouter]:
+    """One router per domain, with a route per registered analysis."""
+    out = []
+    for domain in registry.domains():
+        router = APIRouter(prefix=f"/api/{domain}", tags=[domain], responses=_RESPONSES)
+        for spec in registry.analyses(domain):
+            router.add_api_route(
+                f"/{spec.name}",
+                _endpoint(spec),
+                methods=["GET"],
+                response_model=AnalysisPage[spec.row],  # type: ignore[name-defined]
+                summary=spec.summary,
+                description=spec.description or spec.summary,
+                name=f"{domain}:{spec.name}",
+            )
+        out.append(router)
+    return out
