@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     rejects_dir: Path | None = Field(
         None, description="Folder for rejects files (default: beside the store file)."
     )
+    data_dir: Path | None = Field(
+        None,
+        description="Folder whose files the REST API may read as analysis inputs (polls, "
+        "results, district graphs), named relative to it; unset: no file inputs over HTTP.",
+    )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
 
@@ -52,6 +57,27 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Folder of the full-text index kept beside the store."""
         return self.db.with_name(self.db.name + ".index")
+
+    def data_file(self, name: str | Path) -> Path:
+        """The file ``name`` inside :attr:`data_dir` (what the REST API may read).
+
+        Raises:
+            PermissionDeniedError: no data folder is set, or ``name`` leaves it.
+            NotFoundError: there is no such file.
+        """
+        from agorascope.errors import NotFoundError, PermissionDeniedError
+
+        if self.data_dir is None:
+            raise PermissionDeniedError(
+                "file inputs over HTTP need a data folder (set AGORASCOPE_DATA_DIR)"
+            )
+        root = self.data_dir.resolve()
+        path = (root / Path(name)).resolve()
+        if Path(name).is_absolute() or not path.is_relative_to(root):
+            raise PermissionDeniedError(f"{str(name)!r} is not inside the data folder")
+        if not path.is_file():
+            raise NotFoundError(f"no file {str(name)!r} in the data folder")
+        return path
 
     def rejects_folder(self) -> Path:
         """Folder where rejects files are written."""

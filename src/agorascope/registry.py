@@ -50,6 +50,7 @@ __all__ = [
     "analyses",
     "analysis",
     "domains",
+    "file_fields",
     "get",
     "parse_params",
     "run",
@@ -243,6 +244,19 @@ def get(domain: str, name: str) -> Analysis:
         known = ", ".join(_REGISTRY.get(domain, {})) or "none"
         raise NotFoundError(f"no analysis {name!r} in {domain!r} (known: {known})")
     return found
+
+
+def file_fields(spec: Analysis) -> list[str]:
+    """The parameters of ``spec`` that name files (``Path`` fields, optional or not)."""
+    import typing
+    from pathlib import Path
+
+    out = []
+    for name, f in spec.params.model_fields.items():
+        args = typing.get_args(f.annotation) or (f.annotation,)
+        if any(isinstance(a, type) and issubclass(a, Path) for a in args):
+            out.append(name)
+    return out
 
 
 def _field_label(loc: tuple[Any, ...]) -> str:

@@ -1,5 +1,8 @@
 """REST routes generated from the registry: ``GET /api/<domain>/<name>`` per analysis.
 
+File parameters (``Path`` fields) are read only inside the ``AGORASCOPE_DATA_DIR`` folder,
+named relative to it: a client never reaches other files of the server.
+
 Each route takes the selection (``topic`` or ``q``, ``since``, ``until``) when the analysis
 needs one, the analysis's parameters as query parameters (their defaults, bounds and
 descriptions come from its parameter model), and ``limit``/``offset``; it answers one
@@ -73,10 +76,13 @@ def _endpoint(spec: registry.Analysis) -> Any:
         until: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
+        values = params.model_dump(exclude_unset=True)
+        for name in registry.file_fields(spec):
+            if values.get(name) is not None:
+                values[name] = ws.settings.data_file(values[name])
         result = Analyses(ws, spec.domain).run(
-            spec.name, topic=topic, query=q, since=since, until=until,
-            **params.model_dump(exclude_unset=True),
-        )  # fmt: skip
+            spec.name, topic=topic, query=q, since=since, until=until, **values
+        )
         return {**result.page(paging.limit, paging.offset), "selection": result.selection}
 
     head = [
