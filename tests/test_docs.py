@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from agorascope import registry
 from agorascope.cli.app import app
 from agorascope.config import Settings
 
@@ -25,10 +26,29 @@ def _commands(cmd: object, prefix: str = "agorascope") -> list[str]:
 COMMANDS = _commands(typer.main.get_command(app))
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+ANALYSES = {f"agorascope {a.domain} {a.name}" for a in registry.analyses()}
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c not in ANALYSES])
 def test_every_command_is_in_the_cli_reference(command: str) -> None:
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert f"`{command}`" in text or f"## {command}" in text, f"{command} is not documented"
+
+
+def test_the_analyses_reference_is_generated_from_the_registry() -> None:
+    """docs/analyses.md documents every analysis, parameter and column (regenerate it with
+    ``agorascope analyses --markdown > docs/analyses.md``)."""
+    assert (DOCS / "analyses.md").read_text(encoding="utf-8") == registry.markdown()
+
+
+@pytest.mark.parametrize("spec", registry.analyses(), ids=lambda a: f"{a.domain}-{a.name}")
+def test_every_analysis_is_a_command_and_has_a_described_parameter_set(
+    spec: registry.Analysis,
+) -> None:
+    assert f"agorascope {spec.domain} {spec.name}" in COMMANDS
+    for name, field in spec.params.model_fields.items():
+        assert field.description, f"{spec.domain} {spec.name}: parameter {name} has no description"
+    assert spec.row.__doc__, f"{spec.domain} {spec.name}: the row schema has no docstring"
 
 
 @pytest.mark.parametrize("name", sorted(Settings.model_fields))

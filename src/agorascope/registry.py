@@ -367,3 +367,45 @@ def run(
     out = spec.fn(Context(workspace, selection, progress), p)
     described = selection.describe() if selection is not None else None
     return Result(spec, p, described, _rows(spec, out), plain(out.meta), out.graph)
+
+
+def _type_name(annotation: Any) -> str:
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return " \\| ".join(f"`{a}`" for a in typing.get_args(annotation))
+    text = getattr(annotation, "__name__", None) if origin is None else None
+    return text or str(annotation).replace("typing.", "").replace("|", "\\|")
+
+
+def markdown() -> str:
+    """The reference of every analysis (``docs/analyses.md`` is this text; a test checks)."""
+    lines = [
+        "# Analyses",
+        "",
+        "Generated from the registry (`agorascope analyses --markdown > docs/analyses.md`).",
+        "Each analysis is `ws.<domain>.<name>()` in Python, `agorascope <domain> <name>` on the",
+        "command line and `GET /api/<domain>/<name>` over HTTP, with the same parameters and",
+        "defaults. Analyses that need a *selection* also take `topic`/`query` (`--topic`/`--query`,",
+        "`topic`/`q`) and `since`/`until`; *window* analyses take `since`/`until` only.",
+        "",
+    ]
+    for domain in domains():
+        lines += [f"## {domain}", ""]
+        for a in analyses(domain):
+            lines += [f"### {domain} {a.name}", "", a.summary, ""]
+            if a.description:
+                lines += [a.description, ""]
+            lines += [f"Needs: {a.needs}." + (" Writes GEXF (`--gexf`)." if a.graph else ""), ""]
+            if a.params.model_fields:
+                lines += ["| parameter | type | default | meaning |", "|---|---|---|---|"]
+                for name, f in a.params.model_fields.items():
+                    default = "required" if f.is_required() else f"`{f.default}`"
+                    kind = _type_name(f.annotation)
+                    lines.append(f"| `{name}` | {kind} | {default} | {f.description or ''} |")
+                lines.append("")
+            cols = ", ".join(f"`{c}`" for c in a.row.model_fields)
+            lines += [f"Rows: {(a.row.__doc__ or '').strip()} Columns: {cols}.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+

@@ -178,3 +178,37 @@ def twitter15_posts() -> pa.Table:
             }
         )
     return view_table(rows)
+
+
+def store_file(path: Path, view: pa.Table) -> Path:
+    """A store file at ``path`` holding ``view`` (post_view rows) as posts and authors."""
+    from agorascope.store import Store
+    from agorascope.store.schema import AUTHOR_COLUMNS, POST_COLUMNS
+
+    rows = view.to_pylist()
+    authors = {
+        (r["platform"], r["author_id"]): {
+            "platform": r["platform"],
+            "id": r["author_id"],
+            "handle": r["author_handle"],
+            "followers": r["author_followers"],
+            "category": r["author_category"],
+        }
+        for r in rows
+        if r["author_id"] is not None
+    }
+    store = Store.open(path)
+    with store.transaction() as con:
+        posts = view.select(list(POST_COLUMNS))
+        seq = posts.schema.get_field_index("ingest_seq")
+        posts = posts.set_column(seq, "ingest_seq", pa.array([1] * posts.num_rows, pa.int64()))
+        con.register("_new", posts)
+        con.execute("INSERT INTO posts SELECT * FROM _new")
+        con.unregister("_new")
+        con.executemany(
+            f"INSERT INTO authors ({', '.join(AUTHOR_COLUMNS)}) VALUES "
+            f"({', '.join('?' for _ in AUTHOR_COLUMNS)})",
+            [[a.get(c) for c in AUTHOR_COLUMNS] for a in authors.values()],
+        )
+    store.close()
+    return path

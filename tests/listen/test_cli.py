@@ -1,4 +1,4 @@
-"""``agorascope listen ...`` commands (the store is replaced by the test slices)."""
+"""``agorascope listen ...`` commands, generated from the registry, on real store files."""
 
 from __future__ import annotations
 
@@ -8,34 +8,33 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from listen_data import store_file
 from typer.testing import CliRunner
 
 from agorascope.cli import app
-from agorascope.cli import listen as listen_cli
 from agorascope.listen import amplifier_tiers, cascade_metrics
 
 runner = CliRunner()
 
 
-class _FakeStore:
-    def __init__(self, posts: Any) -> None:
-        self._posts = posts
-
-    def posts(self) -> Any:
-        return self._posts
+@pytest.fixture(scope="module")
+def ira_db(tmp_path_factory: pytest.TempPathFactory, ira_arrow: pa.Table) -> Path:
+    """A store file holding the IRA slice."""
+    return store_file(tmp_path_factory.mktemp("ira") / "s.duckdb", ira_arrow)
 
 
-@pytest.fixture
-def use(monkeypatch: pytest.MonkeyPatch) -> Any:
-    def set_posts(posts: Any) -> None:
-        fake = _FakeStore(posts)
-        monkeypatch.setattr(listen_cli, "open_store", lambda ctx: (fake, fake))
-
-    return set_posts
+@pytest.fixture(scope="module")
+def t15_db(tmp_path_factory: pytest.TempPathFactory, t15_arrow: pa.Table) -> Path:
+    """A store file holding the Twitter15 slice."""
+    return store_file(tmp_path_factory.mktemp("t15") / "s.duckdb", t15_arrow)
 
 
-def _json(args: list[str]) -> Any:
-    result = runner.invoke(app, ["listen", *args, "--json"])
+def _run(db: Path, args: list[str]) -> Any:
+    return runner.invoke(app, ["--db", str(db), "listen", *args])
+
+
+def _json(db: Path, args: list[str]) -> Any:
+    result = _run(db, [*args, "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -44,13 +43,14 @@ def _json(args: list[str]) -> Any:
     "args",
     [
         ["volume", "--since", "2016-01-01", "--until", "2016-02-01", "--tz", "Europe/Paris"],
+        ["summary", "--since", "2016-01-01", "--until", "2016-02-01"],
         ["breakdown", "country"],
-        ["breakdown", "author", "--limit", "3"],
+        ["breakdown", "author", "--top", "3"],
         ["top-authors", "--by", "reach"],
         ["tiers"],
         ["spikes", "--interval", "day", "--since", "2016-01-01", "--until", "2017-01-01"],
         ["hashtags", "-n", "5"],
-        ["hashtags", "--rising", "--since", "2015-07-01", "--until", "2015-10-01"],
+        ["rising-hashtags", "--since", "2015-07-01", "--until", "2015-10-01"],
         ["cohashtags"],
         ["coordination", "--window", "21600"],
         ["duplicates", "--threshold", "0.9"],
@@ -58,108 +58,68 @@ def _json(args: list[str]) -> Any:
     ],
     ids=lambda a: "-".join(a[:2]),
 )
-def test_commands_print_json_and_tables(use: Any, ira: Any, args: list[str]) -> None:
-    use(ira)
-    data = _json(args)
-    assert data
-    table = runner.invoke(app, ["listen", *args])
+def test_commands_print_json_and_tables(ira_db: Path, args: list[str]) -> None:
+    data = _json(ira_db, args)
+    assert data["items"] and data["total"] >= len(data["items"])
+    table = _run(ira_db, args)
     assert table.exit_code == 0, table.output
 
 
-def test_json_values_equal_the_library(use: Any, ira: Any, t15: Any) -> None:
-    use(ira)
-    tiers = _json(["tiers"])
+def test_json_values_equal_the_library(ira_db: Path, t15_db: Path, ira: Any, t15: Any) -> None:
+    tiers = _json(ira_db, ["tiers"])["items"]
     lib = amplifier_tiers(ira)
     assert [r["posts"] for r in tiers] == list(lib["posts"])
+    assert [r["reach"] for r in tiers] == list(lib["reach"])
     assert tiers[-1]["max_followers"] is None
-    use(t15)
-    rows = _json(["cascades", "--limit", "5"])
-    lib_c = cascade_metrics(t15).head(5)
-    assert [r["root_id"] for r in rows] == list(lib_c["root_id"])
+    page = _json(t15_db, ["cascades", "--limit", "5"])
+    lib_c = cascade_metrics(t15)
+    assert page["total"] == len(lib_c)
+    rows = page["items"]
+    assert [r["root_id"] for r in rows] == list(lib_c.head(5)["root_id"])
     assert [r["structural_virality"] for r in rows] == pytest.approx(
-        list(lib_c["structural_virality"])
+        list(lib_c.head(5)["structural_virality"])
     )
+    second = _json(t15_db, ["cascades", "--limit", "5", "--offset", "5"])["items"]
+    assert [r["root_id"] for r in second] == list(lib_c.iloc[5:10]["root_id"])
 
 
-def test_trend_and_share_of_voice_need_queries(use: Any, ira: Any) -> None:
-    use(ira)
-    result = runner.invoke(app, ["listen", "trend"])
-    assert result.exit_code == 1 and "needs --query" in result.output
-    result = runner.invoke(app, ["listen", "volume", "--interval", "fortnight"])
-    assert result.exit_code == 1 and "unknown interval" in result.output
+def test_bad_parameters_are_clear_errors(ira_db: Path) -> None:
+    result = _run(ira_db, ["trend"])
+    assert result.exit_code == 1 and "needs a topic or a query" in result.output
+    result = _run(ira_db, ["volume", "--interval", "fortnight"])
+    assert result.exit_code == 1
+    assert "interval" in result.output and "'minute', 'hour', 'day'" in result.output
+    result = _run(ira_db, ["top-authors", "-n", "0"])
+    assert result.exit_code == 1 and "greater than or equal to 1" in result.output
+    result = _run(ira_db, ["volume", "--topic", "nope_topic"])
+    assert result.exit_code == 1 and "no topic named 'nope_topic'" in result.output
+    result = _run(ira_db, ["volume", "--topic", "x", "--query", "y"])
+    assert result.exit_code == 1 and "not both" in result.output
 
 
-def test_query_option_uses_the_query_language(use: Any, ira: Any) -> None:
-    pytest.importorskip("agorascope.query")
-    use(ira)
-    rows = _json(
-        [
-            "trend",
-            "--query",
-            "#gopdebate",
-            "--interval",
-            "month",
-            "--since",
-            "2016-01-01",
-            "--until",
-            "2016-04-01",
-        ]
-    )
+def test_query_option_uses_the_query_language(ira_db: Path) -> None:
+    window = ["--since", "2016-01-01", "--until", "2016-04-01", "--interval", "month"]
+    rows = _json(ira_db, ["trend", "--query", "#gopdebate", *window])["items"]
     assert max(r["rounded"] for r in rows) == 100
-    sov = _json(
-        [
-            "share-of-voice",
-            "gop=#gopdebate",
-            "dem=#demdebate",
-            "--since",
-            "2016-01-01",
-            "--until",
-            "2016-04-01",
-            "--interval",
-            "month",
-        ]
-    )
-    assert {r["topic"] for r in sov} == {"gop", "dem"}
+    sov = _json(ira_db, ["share-of-voice", "gop=#gopdebate", "dem=#demdebate", *window])
+    assert {r["topic"] for r in sov["items"]} == {"gop", "dem"}
 
 
-def test_gexf_option(use: Any, ira: Any, tmp_path: Path) -> None:
-    use(ira)
+def test_topic_option_reads_the_saved_topic(ira_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(ira_db, db)
+    added = runner.invoke(app, ["--db", str(db), "topic", "add", "gop", "#gopdebate"])
+    assert added.exit_code == 0, added.output
+    by_topic = _json(db, ["volume", "--topic", "gop", "--interval", "month"])
+    by_query = _json(db, ["volume", "--query", "#gopdebate", "--interval", "month"])
+    assert by_topic["items"] == by_query["items"] and by_topic["total"] > 0
+    assert by_topic["selection"]["is_topic"] is True
+
+
+def test_gexf_option(ira_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "net.gexf"
-    result = runner.invoke(app, ["listen", "coordination", "--window", "21600", "--gexf", str(out)])
+    result = _run(ira_db, ["coordination", "--window", "21600", "--gexf", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().lstrip().startswith("<?xml")
-
-
-def test_end_to_end_on_a_store_file(tmp_path: Path, ira_arrow: Any, ira: Any) -> None:
-    from agorascope.store import Store
-    from agorascope.store.schema import AUTHOR_COLUMNS, POST_COLUMNS
-
-    db = tmp_path / "s.duckdb"
-    store = Store.open(db)
-    rows = ira_arrow.to_pylist()
-    authors = {
-        r["author_id"]: {
-            "platform": r["platform"],
-            "id": r["author_id"],
-            "handle": r["author_handle"],
-            "followers": r["author_followers"],
-        }
-        for r in rows
-    }
-    with store.transaction() as con:
-        posts = ira_arrow.select(list(POST_COLUMNS))
-        seq = posts.schema.get_field_index("ingest_seq")
-        posts = posts.set_column(seq, "ingest_seq", pa.array([1] * posts.num_rows, pa.int64()))
-        con.register("_new", posts)
-        con.execute("INSERT INTO posts SELECT * FROM _new")
-        con.unregister("_new")
-        con.executemany(
-            f"INSERT INTO authors ({', '.join(AUTHOR_COLUMNS)}) VALUES "
-            f"({', '.join('?' for _ in AUTHOR_COLUMNS)})",
-            [[a.get(c) for c in AUTHOR_COLUMNS] for a in authors.values()],
-        )
-    store.close()
-    result = runner.invoke(app, ["--db", str(db), "listen", "tiers", "--json"])
-    assert result.exit_code == 0, result.output
-    got = json.loads(result.stdout)
-    assert [r["reach"] for r in got] == list(amplifier_tiers(ira)["reach"])

@@ -176,13 +176,40 @@ def _domain_help(domain: str) -> str:
     return doc.strip().splitlines()[0]
 
 
+def list_command(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the reference (docs/analyses.md).")
+    ] = False,
+    as_json: _JSON = False,
+) -> None:
+    """List every analysis: domain, name, what it needs and its summary."""
+    if markdown:
+        typer.echo(registry.markdown(), nl=False)
+        return
+    rows = [
+        {"domain": a.domain, "name": a.name, "needs": a.needs, "summary": a.summary,
+         "params": list(a.params.model_fields), "path": a.path}
+        for a in registry.analyses()
+    ]  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="analyses")
+    for c in ("domain", "name", "needs", "summary"):
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(r["domain"], r["name"], r["needs"], r["summary"])
+    console.print(table)
+
+
 def register(root: typer.Typer, groups: dict[str, typer.Typer] | None = None) -> None:
-    """Add a command per registered analysis, under its domain's group.
+    """Add a command per registered analysis, under its domain's group, and ``analyses``.
 
     Args:
         root: the root application.
         groups: existing domain groups (with hand-written commands) to add to.
     """
+    root.command("analyses")(list_command)
     groups = dict(groups or {})
     for domain in registry.domains():
         group = groups.get(domain)

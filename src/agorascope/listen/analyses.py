@@ -49,6 +49,7 @@ class ShareParams(SeriesParams):
         min_length=2,
         max_length=8,
         description="Topic names, or NAME=QUERY pairs (a text that is no topic is a query).",
+        examples=[["it_outage", "olympics"]],
     )
 
 
@@ -56,9 +57,11 @@ class BreakdownParams(Params):
     """A breakdown."""
 
     by: Literal["country", "lang", "platform", "relation", "author"] = Field(
-        description="What to group the posts by."
+        description="What to group the posts by.", examples=["country"]
     )
-    top: int | None = Field(20, ge=1, le=100_000, description="Largest groups kept.")
+    top: int | None = Field(
+        None, ge=1, le=100_000, description="Largest groups kept (all when unset)."
+    )
 
 
 class TopAuthorsParams(Params):
@@ -105,7 +108,9 @@ class CohashtagParams(Params):
 class CoordinationParams(Params):
     """Co-repost coordination."""
 
-    window: float = Field(60.0, gt=0, le=86_400, description="Seconds between two co-reposts.")
+    window: float = Field(
+        60.0, gt=0, le=86_400, description="Seconds between two co-reposts.", examples=[21600]
+    )
     min_items: int = Field(2, ge=1, description="Fewest items co-reposted per edge.")
 
 
@@ -333,7 +338,14 @@ def _summary(ctx: Context, p: NoParams) -> Output:
     return Output([volume_summary(ctx.posts, since, until).to_dict()])
 
 
-@analysis("listen", "share-of-voice", params=ShareParams, row=ShareRow, needs="window")
+@analysis(
+    "listen",
+    "share-of-voice",
+    params=ShareParams,
+    row=ShareRow,
+    needs="window",
+    arguments=("topics",),
+)
 def _share_of_voice(ctx: Context, p: ShareParams) -> Output:
     """Each topic's share of the posts of all the topics, per interval."""
     since, until = ctx.bounds
