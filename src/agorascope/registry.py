@@ -387,8 +387,9 @@ def markdown() -> str:
         "Generated from the registry (`agorascope analyses --markdown > docs/analyses.md`).",
         "Each analysis is `ws.<domain>.<name>()` in Python, `agorascope <domain> <name>` on the",
         "command line and `GET /api/<domain>/<name>` over HTTP, with the same parameters and",
-        "defaults. Analyses that need a *selection* also take `topic`/`query` (`--topic`/`--query`,",
-        "`topic`/`q`) and `since`/`until`; *window* analyses take `since`/`until` only.",
+        "defaults. Analyses that need a *selection* also take `topic`/`query`",
+        "(`--topic`/`--query`, `topic`/`q`) and `since`/`until`; *window* analyses take",
+        "`since`/`until` only.",
         "",
     ]
     for domain in domains():

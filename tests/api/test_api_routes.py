@@ -98,11 +98,14 @@ LISTEN = [
 
 @pytest.mark.parametrize("path", LISTEN, ids=LISTEN)
 def test_every_listen_analysis_answers(local_client: TestClient, path: str) -> None:
-    r = local_client.get(f"/api/listen/{path}", params={"topic": "it_outage", "limit": 5})
+    name, _, by = path.partition("/")
+    params = {"topic": "it_outage", "limit": 5, **({"by": by} if by else {})}
+    r = local_client.get(f"/api/listen/{name}", params=params)
     assert r.status_code == 200, r.text[:300]
     body = r.json()
-    assert set(body) == {"items", "total", "limit", "offset"}
+    assert set(body) == {"items", "total", "limit", "offset", "meta", "selection"}
     assert len(body["items"]) <= 5
+    assert body["selection"]["name"] == "it_outage" and body["selection"]["is_topic"]
 
 
 def test_share_of_voice_and_compare(local_client: TestClient) -> None:
@@ -230,16 +233,15 @@ def test_html_report_is_self_contained(local_client: TestClient) -> None:
 def test_topic_page_share_of_voice_equals_the_listen_analysis(demo_db: Path) -> None:
     """The page counts other topics on the posts table alone; the answer must not change."""
     from agorascope import listen
-    from agorascope.query import add_topic, list_topics, remove_topic, resolve
-    from agorascope.report.data import topic_report
-    from agorascope.store import Store
+    from agorascope.workspace import Workspace
 
-    store = Store.open(demo_db)
+    ws = Workspace(Settings(db=demo_db))
+    store = ws.store
     try:
-        add_topic(store, "test-big-accounts", "#ITOutage followers:>=10000")  # needs the authors
-        r = topic_report(store, "it_outage")
+        ws.topics.add("test-big-accounts", "#ITOutage followers:>=10000")  # needs the authors
+        r = ws.reports.topic(topic="it_outage")
         w = r.window
-        tables = {t.name: resolve(store, t.name, use_index=False) for t in list_topics(store)}
+        tables = {t.name: ws.select(topic=t.name).posts for t in ws.topics.list()}
         want = listen.share_of_voice(tables, w.since, w.until, interval="day")
         got = pd.DataFrame(r.share_of_voice)
         assert set(got["topic"]) == set(tables) and len(got) == len(want)
@@ -247,5 +249,5 @@ def test_topic_page_share_of_voice_equals_the_listen_analysis(demo_db: Path) -> 
         assert got["share"].tolist() == pytest.approx(want["share"].tolist())
         assert want[want["topic"] == "test-big-accounts"]["posts"].sum() > 0
     finally:
-        remove_topic(store, "test-big-accounts")
+        ws.topics.remove("test-big-accounts")
         store.close()

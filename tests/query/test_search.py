@@ -18,7 +18,6 @@ from agorascope.query import (
     rebuild_index,
     reference_filter,
     remove_topic,
-    resolve,
     search,
     snippet,
 )
@@ -130,16 +129,28 @@ def test_topics_round_trip(store: Store) -> None:
         remove_topic(store, "usa")
 
 
-def test_resolve_topic_or_query(store: Store) -> None:
+def test_select_topic_or_query(store: Store) -> None:
+    from agorascope.config import Settings
+    from agorascope.workspace import Workspace
+
     rows = store.posts().to_pyarrow().to_pylist()
     expected = {(r["platform"], r["id"]) for r in reference_filter("amerique OR #vote", rows)}
     add_topic(store, "watch", "amerique OR #vote")
-    by_topic = resolve(store, "watch").to_pyarrow()
-    assert _keys(by_topic) == expected
-    assert by_topic.schema.names == list(store.posts().columns)
-    assert _keys(resolve(store, "amerique OR #vote", use_index=False).to_pyarrow()) == expected
+    assert store.path is not None
+    ws = Workspace(Settings(db=store.path), store=store)
+    by_topic = ws.select(topic="watch", use_index=True)
+    assert by_topic.is_topic and by_topic.query == "amerique OR #vote"
+    assert _keys(by_topic.posts.to_pyarrow()) == expected
+    assert by_topic.posts.schema().names == tuple(store.posts().columns)
+    assert _keys(ws.select("watch").posts.to_pyarrow()) == expected  # a topic name wins
+    by_query = ws.select(query="amerique OR #vote")
+    assert not by_query.is_topic and _keys(by_query.posts.to_pyarrow()) == expected
     with pytest.raises(QuerySyntaxError):
-        resolve(store, "(")
+        ws.select(query="(")
+    with pytest.raises(NotFoundError, match="did you mean 'watch'"):
+        ws.select(topic="wach")
+    with pytest.raises(InvalidInputError, match="not both"):
+        ws.select(topic="watch", query="x")
 
 
 def test_fields_on_a_store(make_store: StoreFactory) -> None:

@@ -21,7 +21,6 @@ from agorascope.query.search import (
     index_posts,
     open_index,
     rebuild_index,
-    resolve,
     search,
 )
 from agorascope.query.to_ibis import WORDS_COLUMN, filter_posts, search_words_column
@@ -51,7 +50,6 @@ __all__ = [
     "rebuild_index",
     "reference_filter",
     "remove_topic",
-    "resolve",
     "search",
     "search_words_column",
     "snippet",

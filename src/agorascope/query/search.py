@@ -25,11 +25,9 @@ from agorascope.query.index import (
     IndexReport,
     SearchIndex,
     arrow_batches,
-    keys_table,
 )
 from agorascope.query.parser import parse
 from agorascope.query.to_ibis import filter_posts
-from agorascope.query.topics import find_topic
 
 __all__ = [
     "Hit",
@@ -41,14 +39,11 @@ __all__ = [
     "index_posts",
     "open_index",
     "rebuild_index",
-    "resolve",
     "search",
 ]
 
 Sort: TypeAlias = Literal["relevance", "newest"]
 _DETAIL_COLUMNS = ("platform", "id", "created_at", "author_handle", "lang", "url", "text")
-RESOLVE_INDEX_LIMIT = 200_000
-"""Largest match set that :func:`resolve` fetches from the index (beyond it: Ibis)."""
 
 
 class StoreLike(Protocol):
@@ -340,23 +335,3 @@ def rebuild_index(
     posts = store.posts()
     cols = [c for c in INDEX_COLUMNS if c in posts.columns]
     return index.rebuild(arrow_batches(posts.select(*cols), chunk_size))
-
-
-def resolve(store: StoreLike, topic_or_query: str, *, use_index: bool = True) -> ir.Table:
-    """The posts of a saved topic (by name) or of a query, as an Ibis table of post_view.
-
-    A topic name wins over a query with the same text. When the index is in step and the
-    match set is small, the index finds the posts; otherwise the Ibis predicate does (same
-    posts either way).
-
-    Raises:
-        QuerySyntaxError: the text is neither a topic nor a valid query.
-    """
-    topic = find_topic(store, topic_or_query)
-    node = parse(topic.query if topic is not None else topic_or_query)
-    posts = store.posts()
-    index = open_index(store) if use_index else None
-    if index is not None and index.count(node) <= RESOLVE_INDEX_LIMIT:
-        keys = keys_table(index.keys(node))
-        return posts.semi_join(keys, ["platform", "id"])
-    return filter_posts(posts, node)
