@@ -409,4 +409,3 @@ def markdown() -> str:
             cols = ", ".join(f"`{c}`" for c in a.row.model_fields)
             lines += [f"Rows: {(a.row.__doc__ or '').strip()} Columns: {cols}.", ""]
     return "\n".join(lines).rstrip() + "\n"
-

@@ -20,7 +20,7 @@ from agorascope.store.store import Store
 
 __all__ = ["DuckDBBackend", "ReadBackend", "SparkBackend", "backend_for"]
 
-TABLES: Final = ("post_view", "authors", "cascades", "topics")
+TABLES: Final = ("post_view", "posts", "authors", "cascades", "topics")
 
 
 class ReadBackend(ABC):
