@@ -22,6 +22,7 @@ from agorascope.query.ast import Keyword, NumberCompare, walk
 from agorascope.query.topics import find_topic
 from agorascope.report._json import plain, records
 from agorascope.report.tree import CascadeTree, cascade_tree
+from agorascope.store import run, to_pandas
 from agorascope.store.backends import DuckDBBackend
 from agorascope.store.stats import overview
 from agorascope.store.store import Store
@@ -124,7 +125,7 @@ def default_window(
     """
     lo, hi = to_utc_naive(since), to_utc_naive(until)
     if lo is None or hi is None:
-        row = posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()).to_pyarrow()
+        row = run(posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()))
         first, last = row["a"][0].as_py(), row["b"][0].as_py()
         now = datetime.now(UTC).replace(tzinfo=None)
         first = first or now
@@ -409,9 +410,9 @@ def overview_report(store: Store, stats: dict[str, Any] | None = None) -> dict[s
         duplicates=sources.duplicates,
         rejected=sources.rejected,
     )
-    imports = records(joined.order_by(ibis.desc("finished_at")).limit(50).to_pandas())
+    imports = records(to_pandas(joined.order_by(ibis.desc("finished_at")).limit(50)))
     topics = []
     for t in list_topics(store):
-        n = resolve(store, t.name, use_index=False).count().to_pyarrow().as_py()
+        n = run(resolve(store, t.name, use_index=False).count()).as_py()
         topics.append({**t.to_dict(), "posts": int(n)})
     return {"stats": plain(stats), "imports": imports, "topics": topics}
