@@ -178,11 +178,12 @@ def comment_sql(table: str) -> tuple[str, ...]:
     """``COMMENT ON COLUMN`` statements giving ``table``'s declared column comments."""
     out = []
     for f in _schema(table):
-        text = (f.metadata or {}).get(b"comment", b"").decode().replace("'", "''")
+        text = comment(f).replace("'", "''")
         out.append(f"COMMENT ON COLUMN {table}.{f.name} IS '{text}'")
     return tuple(out)
 
 
 def comment(field: pa.Field) -> str:
     """The declared comment of a column."""
-    return (field.metadata or {}).get(b"comment", b"").decode()
+    raw: bytes = (field.metadata or {}).get(b"comment", b"")
+    return raw.decode()
