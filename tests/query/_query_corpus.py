@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from agorascope.store.schema import POSTS_SCHEMA
+from agorascope.store.schema import POST_VIEW_SCHEMA
 
 VOCAB = [
     "amérique",
@@ -67,17 +67,6 @@ LANGS = ["fr", "en", "FR", "de", None]
 COUNTRIES = ["US", "FR", "us", "TR", None]
 PLATFORMS = ["x", "bluesky", "X"]
 HANDLES = ["alice", "Bob", "ÉLodie", "carol_1", None]
-
-POST_VIEW_SCHEMA = POSTS_SCHEMA
-for _name, _type in [
-    ("author_handle", pa.string()),
-    ("author_name", pa.string()),
-    ("author_followers", pa.int64()),
-    ("author_following", pa.int64()),
-    ("author_verified", pa.bool_()),
-    ("author_category", pa.string()),
-]:
-    POST_VIEW_SCHEMA = POST_VIEW_SCHEMA.append(pa.field(_name, _type))
 
 
 def _text(rng: random.Random) -> str | None:

@@ -198,7 +198,7 @@ def list_command(
     for c in ("domain", "name", "needs", "summary"):
         table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(r["domain"], r["name"], r["needs"], r["summary"])
+        table.add_row(*(str(r[c]) for c in ("domain", "name", "needs", "summary")))
     console.print(table)
 
 

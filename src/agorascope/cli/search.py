@@ -129,7 +129,8 @@ def index(
     """Check or rebuild the full-text index kept beside the store."""
     from agorascope.errors import InvalidInputError
     from agorascope.query import SearchIndex, check_index
-    from agorascope.query.index import INDEX_COLUMNS, arrow_batches
+    from agorascope.query.index import INDEX_COLUMNS
+    from agorascope.store import run, run_batches
 
     with fail_on_errors():
         if check == rebuild:
@@ -138,9 +139,9 @@ def index(
         with store:
             if rebuild:
                 posts = store.posts()
-                total = int(posts.count().to_pyarrow().as_py())
+                total = int(run(posts.count()).as_py())
                 cols = [c for c in INDEX_COLUMNS if c in posts.columns]
-                batches = arrow_batches(posts.select(*cols))
+                batches = run_batches(posts.select(*cols))
                 n = SearchIndex.recreate(index_dir).rebuild(_progress(iter(batches), total))
                 if as_json:
                     print_json({"rebuilt": True, "indexed": n, "index": index_dir})

@@ -32,7 +32,7 @@ from agorascope.collect.presets import expand_paths, open_source
 from agorascope.collect.readers import Reject
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.config import Settings
-from agorascope.store.schema import AUTHORS_SCHEMA
+from agorascope.store.schema import AUTHOR_COLUMNS, POST_COLUMNS
 from agorascope.store.store import Store, utcnow
 
 __all__ = ["FileSummary", "ImportSummary", "import_paths"]
@@ -40,7 +40,16 @@ __all__ = ["FileSummary", "ImportSummary", "import_paths"]
 OnCommit = Callable[[pa.Table], None]
 """Called after each committed batch with the new posts (post_view layout)."""
 
-_AUTHOR_NAMES = [f.name for f in AUTHORS_SCHEMA]
+_AUTHOR_NAMES = list(AUTHOR_COLUMNS)
+_POST_VALUES = {
+    "hashtags": "coalesce(s.hashtags, ag_hashtags(s.text))",
+    "mentions": "coalesce(s.mentions, ag_mentions(s.text))",
+    "urls": "coalesce(list_transform(s.urls, lambda u: ag_norm_url(u)), ag_urls(s.text))",
+    "source": "$source",
+    "collected_at": "$collected_at",
+    "ingest_seq": "$ingest_seq",
+}
+"""How ``posts`` columns are filled from a staged batch when not copied as ``s.<column>``."""
 _AUTHOR_UPDATABLE = [n for n in _AUTHOR_NAMES if n not in ("platform", "id", "observed_at")]
 
 
@@ -403,18 +412,14 @@ def _insert_posts(store: Store, seq: int, source: str, posts: pa.Table) -> int:
         join = "LEFT JOIN authors a ON a.platform = s.platform AND a.id = s.author_id"
     else:
         country, join = "s.country", ""
+    values = _POST_VALUES | {"country": country}
+    select = ", ".join(values.get(c, f"s.{c}") for c in POST_COLUMNS)
     rows = store.con.execute(
-        f"""INSERT INTO posts
-        SELECT s.platform, s.id, s.author_id, s.created_at, s.text, s.lang,
-               {country}, s.url, s.parent_id, s.root_id, s.relation,
-               s.likes, s.reposts, s.replies, s.views,
-               coalesce(s.hashtags, ag_hashtags(s.text)),
-               coalesce(s.mentions, ag_mentions(s.text)),
-               coalesce(list_transform(s.urls, lambda u: ag_norm_url(u)), ag_urls(s.text)),
-               ?, ?, ?
+        f"""INSERT INTO posts ({", ".join(POST_COLUMNS)})
+        SELECT {select}
         FROM {staged} s {join}
         WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.id = s.id)""",
-        [source, utcnow(), seq],
+        {"source": source, "collected_at": utcnow(), "ingest_seq": seq},
     ).fetchall()
     return int(rows[0][0])
 

@@ -6,7 +6,6 @@ narrowed to a topic or query, and a time window ``[since, until)`` in UTC.
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,17 +13,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-import pyarrow as pa
 
-from agorascope.errors import InvalidInputError, StoreError
+from agorascope.errors import InvalidInputError
+from agorascope.store import to_pandas
 from agorascope.timeutil import Window, to_utc_naive
 
 __all__ = [
     "INTERVALS",
     "Window",
     "engagement_expr",
-    "execute",
-    "execute_arrow",
     "local_time",
     "require_columns",
     "to_utc_naive",
@@ -74,36 +71,6 @@ def engagement_expr(posts: ir.Table) -> ir.IntegerValue:
     ).cast("int64")
 
 
-_PANDAS4_WARNING: type[Warning] = getattr(pd.errors, "Pandas4Warning", FutureWarning)
-
-
-def execute_arrow(expr: ir.Table) -> pa.Table:
-    """Run an expression and return an Arrow table; backend errors become :class:`StoreError`."""
-    try:
-        with warnings.catch_warnings():
-            # ibis 12 calls DuckDB 2.0's deprecated fetch_arrow_table(); harmless until it is gone
-            warnings.filterwarnings("ignore", "fetch_arrow_table", DeprecationWarning)
-            # PySpark 4.0's toPandas uses pandas options and keywords that pandas 3 deprecates
-            warnings.simplefilter("ignore", _PANDAS4_WARNING)
-            out: pa.Table = expr.to_pyarrow()
-        return out
-    except Exception as e:  # the backends raise many unrelated exception types
-        raise StoreError(f"listening query failed: {e}", query=_sql_or_none(expr)) from e
-
-
-def execute(expr: ir.Table) -> pd.DataFrame:
-    """Run an expression and return a pandas frame; backend errors become :class:`StoreError`."""
-    df: pd.DataFrame = execute_arrow(expr).to_pandas()
-    return df
-
-
-def _sql_or_none(expr: ir.Table) -> str | None:
-    try:
-        return str(ibis.to_sql(expr))
-    except Exception:
-        return None
-
-
 def _offset_changes(tz: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
     """UTC instants in ``(lo, hi]`` at which ``tz``'s UTC offset changes, with the new offset."""
 
@@ -148,7 +115,7 @@ def local_time(
     ts = posts.created_at
     lo, hi = since, until
     if lo is None or hi is None:
-        row = execute(posts.aggregate(lo=ts.min(), hi=ts.max()))
+        row = to_pandas(posts.aggregate(lo=ts.min(), hi=ts.max()))
         lo = lo or _as_datetime(row["lo"].iloc[0])
         hi = hi or _as_datetime(row["hi"].iloc[0])
         if lo is None or hi is None:  # no rows

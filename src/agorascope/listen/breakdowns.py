@@ -12,10 +12,10 @@ import pandas as pd
 from agorascope.errors import InvalidInputError
 from agorascope.listen._common import (
     engagement_expr,
-    execute,
     grouped_totals,
     window_filter,
 )
+from agorascope.store import to_pandas
 
 __all__ = ["BREAKDOWN_KEYS", "TIERS", "amplifier_tiers", "breakdown", "top_authors"]
 
@@ -83,7 +83,7 @@ def breakdown(
             {"engagement": engagement_expr(t), "reach": t.author_followers.fill_null(0)},
         )
         keys = ["key"]
-    df = execute(agg)
+    df = to_pandas(agg)
     total = int(df["posts"].sum())
     df["share"] = 100.0 * df["posts"] / total if total else 0.0
     for c in ("posts", "authors", "engagement", "reach"):
@@ -138,7 +138,7 @@ def top_authors(
             agg.author_id.asc(),
         ]
     ).limit(n)
-    df = execute(top)
+    df = to_pandas(top)
     df = _sort(df, [key, *secondary], ["platform", "author_id"])  # backend order is not kept
     df["followers"] = df["followers"].astype("Int64")
     for c in ("posts", "engagement"):
@@ -179,7 +179,7 @@ def amplifier_tiers(
         ["tier"],
         {"reach": t.author_followers.fill_null(0), "engagement": engagement_expr(t)},
     )
-    got = execute(agg).set_index("tier")
+    got = to_pandas(agg).set_index("tier")
     rows = []
     for label, lo, hi in (*TIERS, (UNKNOWN_TIER, None, None)):
         r: Any = got.loc[label] if label in got.index else None

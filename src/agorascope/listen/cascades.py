@@ -35,7 +35,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from agorascope.errors import ComputationError, InvalidInputError
-from agorascope.listen._common import Steps, execute, execute_arrow, window_filter
+from agorascope.listen._common import Steps, window_filter
+from agorascope.store import run, to_pandas
 
 __all__ = ["CascadeForest", "account_stats", "build_cascades", "cascade_metrics"]
 
@@ -148,13 +149,13 @@ def _gather(posts: ir.Table, min_size: int, max_nodes: int) -> pa.Table:
     sel = t.join(keep, (t.platform == keep.gp) & (t.rk == keep.grk)).select(
         "platform", "id", "parent_id", "root_id", "author_id", "created_at", "relation"
     )
-    n = int(execute(sel.aggregate(n=sel.count()))["n"].iloc[0])
+    n = int(to_pandas(sel.aggregate(n=sel.count()))["n"].iloc[0])
     if n > max_nodes:
         raise ComputationError(
             f"{n:,} posts belong to cascades, more than max_nodes={max_nodes:,} that fit in "
             "memory: narrow the query or the time window, or raise max_nodes"
         )
-    return execute_arrow(sel)
+    return run(sel)
 
 
 def build_cascades(

@@ -23,7 +23,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from agorascope.errors import InvalidInputError
-from agorascope.listen._common import execute, window_filter
+from agorascope.listen._common import window_filter
+from agorascope.store import to_pandas
 
 __all__ = ["Coordination", "coordinated_clusters", "corepost_edges", "write_gexf"]
 
@@ -80,7 +81,7 @@ def corepost_edges(
     agg = pairs.group_by(["platform", "account_a", "account_b"]).aggregate(
         items=pairs.item.nunique(), first=pairs.at.min(), last=pairs.at.max()
     )
-    df = execute(agg.filter(agg["items"] >= min_items))
+    df = to_pandas(agg.filter(agg["items"] >= min_items))
     df["items"] = df["items"].astype("int64")
     return df.sort_values(
         ["items", "platform", "account_a", "account_b"], ascending=[False, True, True, True]

@@ -25,7 +25,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from agorascope.errors import ComputationError, InvalidInputError
-from agorascope.listen._common import Steps, execute, window_filter
+from agorascope.listen._common import Steps, window_filter
+from agorascope.store import to_pandas
 
 __all__ = ["near_duplicates", "normalize_text", "shingles"]
 
@@ -93,12 +94,12 @@ def near_duplicates(
         raise InvalidInputError("threshold must be in (0, 1]")
     t = window_filter(posts, since, until, where)
     t = t.filter(t.text.notnull())
-    n = int(execute(t.aggregate(n=t.count()))["n"].iloc[0])
+    n = int(to_pandas(t.aggregate(n=t.count()))["n"].iloc[0])
     if n > max_posts:
         raise ComputationError(
             f"{n:,} texts exceed max_posts={max_posts:,}: narrow the query or the window"
         )
-    df = execute(t.select("platform", "id", "author_id", "created_at", "text"))
+    df = to_pandas(t.select("platform", "id", "author_id", "created_at", "text"))
     norms = [normalize_text(x) for x in df["text"]]
     long_enough = [len(x.split(" ")) >= min_words for x in norms]
     df = df.assign(norm=norms)[long_enough].reset_index(drop=True)

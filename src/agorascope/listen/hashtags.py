@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from agorascope.errors import InvalidInputError
-from agorascope.listen._common import Window, engagement_expr, execute, window_filter
+from agorascope.listen._common import Window, engagement_expr, window_filter
 from agorascope.listen.volume import volume
+from agorascope.store import to_pandas
 
 __all__ = ["cohashtag_graph", "cohashtag_network", "rising_hashtags", "top_hashtags", "trend"]
 
@@ -30,7 +31,7 @@ def _tag_rows(posts: ir.Table) -> ir.Table:
 
 def _tag_counts(posts: ir.Table) -> pd.DataFrame:
     u = _tag_rows(posts)
-    return execute(
+    return to_pandas(
         u.group_by("tag").aggregate(
             posts=u.pid.nunique(), authors=u.akey.nunique(), engagement=u.eng.sum()
         )
@@ -52,7 +53,7 @@ def top_hashtags(
         window's posts), ``authors``, ``engagement`` (of those posts); by posts then name.
     """
     t = window_filter(posts, since, until, where)
-    total = int(execute(t.aggregate(n=t.count()))["n"].iloc[0])
+    total = int(to_pandas(t.aggregate(n=t.count()))["n"].iloc[0])
     df = _tag_counts(t).rename(columns={"tag": "hashtag"})
     df["share"] = 100.0 * df["posts"] / total if total else 0.0
     for c in ("posts", "authors", "engagement"):
@@ -116,7 +117,7 @@ def cohashtag_network(
         pid=u.pid, source=u.tag, target=v.tag
     )
     agg = pairs.group_by(["source", "target"]).aggregate(weight=pairs.pid.nunique())
-    df = execute(agg.filter(agg.weight >= min_weight))
+    df = to_pandas(agg.filter(agg.weight >= min_weight))
     df["weight"] = df["weight"].astype("int64")
     return df.sort_values(
         ["weight", "source", "target"], ascending=[False, True, True]

@@ -22,8 +22,9 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from agorascope.errors import InvalidInputError
-from agorascope.listen._common import INTERVALS, Window, execute, window_filter
+from agorascope.listen._common import INTERVALS, Window, window_filter
 from agorascope.listen.volume import volume
+from agorascope.store import to_pandas
 
 __all__ = ["Spike", "SpikeExplanation", "detect_spikes", "explain_spike", "tokenize"]
 
@@ -80,7 +81,7 @@ def _term_counts(t: ir.Table) -> pd.DataFrame:
     pieces = pieces.select("id", piece=pieces.piece.unnest())  # Spark: a generator stands alone
     u = pieces.select("id", term=pieces.piece.re_extract(_TERM, 0))
     u = u.filter((u.term.length() >= 3) & ~u.term.isin(sorted(_STOPWORDS))).distinct()
-    return execute(u.group_by("term").aggregate(n=u.count()))
+    return to_pandas(u.group_by("term").aggregate(n=u.count()))
 
 
 @dataclass
@@ -245,7 +246,7 @@ def _to_utc(local: pd.Timestamp, tz: str) -> datetime:
 def _hashtag_counts(t: ir.Table) -> pd.DataFrame:
     u = t.select(id=t.platform.fill_null("") + "\x1f" + t.id, tag=t.hashtags.unnest())
     u = u.filter(u.tag.notnull())
-    return execute(u.group_by("tag").aggregate(n=u.id.nunique()))
+    return to_pandas(u.group_by("tag").aggregate(n=u.id.nunique()))
 
 
 def _as_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -297,24 +298,24 @@ def explain_spike(
     """
     s = window_filter(posts, since, until, where)
     b = window_filter(posts, baseline_since, baseline_until, where)
-    n_s = int(execute(s.aggregate(n=s.count()))["n"].iloc[0])
+    n_s = int(to_pandas(s.aggregate(n=s.count()))["n"].iloc[0])
     if n_s == 0:
         return SpikeExplanation()
-    n_b = int(execute(b.aggregate(n=b.count()))["n"].iloc[0])
+    n_b = int(to_pandas(b.aggregate(n=b.count()))["n"].iloc[0])
     s_terms, m_s = _systematic_sample(s, n_s, term_sample)
     b_terms, m_b = _systematic_sample(b, n_b, term_sample)
     c_s = _as_counts(_term_counts(s_terms))
     c_b = _as_counts(_term_counts(b_terms)) if n_b else {}
     h_s, h_b = _as_counts(_hashtag_counts(s)), _as_counts(_hashtag_counts(b))
     authors = s.filter(s.author_id.notnull())
-    top_auth = execute(
+    top_auth = to_pandas(
         authors.group_by(platform=authors.platform, author_id=authors.author_id).aggregate(
             handle=authors.author_handle.max(),
             followers=authors.author_followers.max(),
             posts=authors.count(),
         )
     ).sort_values(["posts", "platform", "author_id"], ascending=[False, True, True])
-    first = execute(s.order_by(["created_at", "platform", "id"]).limit(1))
+    first = to_pandas(s.order_by(["created_at", "platform", "id"]).limit(1))
     first_post = None
     if len(first):
         r = first.iloc[0]

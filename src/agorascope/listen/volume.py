@@ -16,10 +16,10 @@ from agorascope.listen._common import (
     bucket_expr,
     bucket_range,
     engagement_expr,
-    execute,
     local_bounds,
     window_filter,
 )
+from agorascope.store import to_pandas
 
 __all__ = ["VolumeSummary", "share_of_voice", "volume", "volume_summary"]
 
@@ -63,7 +63,7 @@ def volume(
         replies=t.replies.fill_null(0).sum(),
         views=t.views.fill_null(0).sum(),
     )
-    df = execute(agg)
+    df = to_pandas(agg)
     return _dense(df, interval, tz, w, list(_COUNTS))
 
 
@@ -121,7 +121,7 @@ class VolumeSummary:
 
 def _totals(posts: ir.Table, w: Window, where: ir.BooleanValue | None) -> tuple[int, int, int]:
     t = window_filter(posts, w.since, w.until, where)
-    row = execute(
+    row = to_pandas(
         t.aggregate(
             posts=t.count(),
             authors=(t.platform.fill_null("") + "\x1f" + t.author_id).nunique(),
@@ -201,7 +201,7 @@ def share_of_voice(
     for name, table in topics.items():
         t = window_filter(table, w.since, w.until, None)
         t = t.mutate(bucket=bucket_expr(t, interval, tz, w.since, w.until))
-        counts = execute(t.group_by("bucket").aggregate(posts=t.count()))
+        counts = to_pandas(t.group_by("bucket").aggregate(posts=t.count()))
         frames.append(_dense(counts, interval, tz, w, ["posts"]).assign(topic=name))
     long = pd.concat(frames, ignore_index=True)
     wide = long.pivot_table(index="bucket", columns="topic", values="posts", fill_value=0)

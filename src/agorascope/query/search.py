@@ -24,10 +24,10 @@ from agorascope.query.index import (
     INDEX_COLUMNS,
     IndexReport,
     SearchIndex,
-    arrow_batches,
 )
 from agorascope.query.parser import parse
 from agorascope.query.to_ibis import filter_posts
+from agorascope.store import run, run_batches
 
 __all__ = [
     "Hit",
@@ -136,7 +136,7 @@ def index_dir_for(store: StoreLike) -> Path | None:
 
 
 def _store_state(posts: ir.Table) -> tuple[int, int | None]:
-    row = posts.aggregate(n=posts.count(), m=posts.ingest_seq.max()).to_pyarrow()
+    row = run(posts.aggregate(n=posts.count(), m=posts.ingest_seq.max()))
     n, m = row["n"][0].as_py(), row["m"][0].as_py()
     return int(n), (None if m is None else int(m))
 
@@ -189,7 +189,7 @@ def count(
     index = open_index(store, index_dir=index_dir) if use_index else None
     if index is not None:
         return index.count(node)
-    return int(filter_posts(store.posts(), node).count().to_pyarrow().as_py())
+    return int(run(filter_posts(store.posts(), node).count()).as_py())
 
 
 def _details(
@@ -201,7 +201,7 @@ def _details(
     cols = [c for c in _DETAIL_COLUMNS if c in posts.columns]
     rows = posts.filter(posts.id.isin(sorted({k[1] for k in keys}))).select(*cols)
     out = {}
-    for row in rows.to_pyarrow().to_pylist():
+    for row in run(rows).to_pylist():
         out[(row["platform"], row["id"])] = row
     return out
 
@@ -245,11 +245,11 @@ def search(
         used, effective = True, sort
     else:
         matched = filter_posts(store.posts(), node)
-        total = int(matched.count().to_pyarrow().as_py())
+        total = int(run(matched.count()).as_py())
         top = matched.order_by(
             [ibis.desc(matched.created_at), matched.platform, matched.id]
         ).select("platform", "id")
-        rows = top.limit(limit).to_pyarrow().to_pylist() if limit else []
+        rows = run(top.limit(limit)).to_pylist() if limit else []
         keys = [(r["platform"], r["id"]) for r in rows]
         scores = {}
         used, effective = False, "newest"
@@ -334,4 +334,4 @@ def rebuild_index(
         index = SearchIndex.recreate(path)
     posts = store.posts()
     cols = [c for c in INDEX_COLUMNS if c in posts.columns]
-    return index.rebuild(arrow_batches(posts.select(*cols), chunk_size))
+    return index.rebuild(run_batches(posts.select(*cols), chunk_size))

@@ -186,7 +186,7 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
         QuerySyntaxError: the query does not parse.
 
     Examples:
-        >>> filter_posts(store.posts(), "Améri* AND lang:fr").count().execute()  # doctest: +SKIP
+        >>> run(filter_posts(store.posts(), "Améri* AND lang:fr").count())  # doctest: +SKIP
     """
     node = parse(query) if isinstance(query, str) else query
     nodes = list(walk(node))

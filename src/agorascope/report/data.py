@@ -21,6 +21,7 @@ from agorascope.query import filter_posts, list_topics, parse
 from agorascope.query.ast import Keyword, NumberCompare, walk
 from agorascope.report.tree import CascadeTree, cascade_tree
 from agorascope.selection import Selection
+from agorascope.store import run, to_pandas
 from agorascope.store.stats import overview
 from agorascope.timeutil import Window as TimeWindow
 from agorascope.timeutil import to_utc_naive
@@ -90,7 +91,7 @@ def default_window(
     """
     lo, hi = to_utc_naive(since), to_utc_naive(until, end=True)
     if lo is None or hi is None:
-        row = posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()).to_pyarrow()
+        row = run(posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()))
         first, last = row["a"][0].as_py(), row["b"][0].as_py()
         now = datetime.now(UTC).replace(tzinfo=None)
         first = first or now
@@ -386,9 +387,9 @@ def overview_report(ws: Workspace, stats: dict[str, Any] | None = None) -> dict[
         duplicates=sources.duplicates,
         rejected=sources.rejected,
     )
-    imports = records(joined.order_by(ibis.desc("finished_at")).limit(50).to_pandas())
+    imports = records(to_pandas(joined.order_by(ibis.desc("finished_at")).limit(50)))
     topics = []
     for t in list_topics(store):
-        n = ws.select(topic=t.name).posts.count().to_pyarrow().as_py()
+        n = run(ws.select(topic=t.name).posts.count()).as_py()
         topics.append({**t.to_dict(), "posts": int(n)})
     return {"stats": plain(stats), "imports": imports, "topics": topics}

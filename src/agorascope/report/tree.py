@@ -12,7 +12,7 @@ import numpy as np
 from agorascope._json import plain
 from agorascope.errors import NotFoundError
 from agorascope.listen import CascadeForest
-from agorascope.listen._common import execute_arrow
+from agorascope.store import run
 
 __all__ = ["MAX_TREE_NODES", "CascadeTree", "cascade_tree", "tree_layout"]
 
@@ -156,7 +156,7 @@ def _details(posts: ir.Table, platform: str, ids: list[str]) -> dict[str, dict[s
     wanted = ibis.memtable({"_want": ids}, schema={"_want": "string"})
     mine = posts.filter(posts.platform == platform)
     hit = mine.join(wanted, mine.id == wanted._want)
-    rows = execute_arrow(hit.select("id", "author_handle", "author_followers", "text"))
+    rows = run(hit.select("id", "author_handle", "author_followers", "text"))
     return {
         str(r["id"]): {
             "author_handle": r["author_handle"],

@@ -2,16 +2,16 @@
 
 :class:`ReadBackend` holds the shared steps; a backend only says how to reach a table.
 DuckDB reads the store file directly; Spark reads a Parquet snapshot of it (written by
-:meth:`Store.snapshot`), locally or on a cluster.
+:meth:`Store.snapshot`), locally or on a cluster. Expressions are run by
+:func:`agorascope.store.execution.run`, whatever the engine.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, final
 
-import ibis
 import ibis.expr.types as ir
 
 from agorascope.config import Settings
@@ -24,7 +24,11 @@ TABLES: Final = ("post_view", "posts", "authors", "cascades", "topics")
 
 
 class ReadBackend(ABC):
-    """An engine that answers Ibis expressions over the store's tables."""
+    """An engine that answers Ibis expressions over the store's tables.
+
+    Expressions built from :meth:`table` are bound to this engine: run them with
+    :func:`agorascope.store.run`, the one execution path (errors become ``StoreError``).
+    """
 
     name: str
 
@@ -32,17 +36,10 @@ class ReadBackend(ABC):
     def table(self, name: str) -> ir.Table:
         """The Ibis table ``name`` on this engine."""
 
+    @final
     def posts(self) -> ir.Table:
         """Posts with author columns (``post_view``)."""
         return self.table("post_view")
-
-    def execute(self, expr: ibis.Expr) -> Any:
-        """Run ``expr`` on this engine and return a pandas object."""
-        return expr.execute()
-
-    def to_pyarrow(self, expr: ibis.Expr) -> Any:
-        """Run ``expr`` and return Arrow data."""
-        return expr.to_pyarrow()
 
 
 class DuckDBBackend(ReadBackend):

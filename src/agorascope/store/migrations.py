@@ -1,7 +1,15 @@
 """Versioned schema migrations of the DuckDB store.
 
 Each migration is a list of SQL statements applied in one transaction; the ``schema_version``
-table records what has been applied. Never edit a released migration: add a new one.
+table records what has been applied. Never edit a released migration: add a new one. The
+statements are written out literally, so that an old store replays exactly the steps it
+missed; ``tests/store/test_migrations.py`` checks that a fresh store and an upgraded version-1
+store both equal the declaration of :mod:`agorascope.store.schema` (columns, types,
+nullability, checks, comments).
+
+To add a post column: declare it in :data:`~agorascope.store.schema.POSTS_SCHEMA` and append a
+migration with its ``ALTER TABLE posts ADD COLUMN ...`` and ``COMMENT ON COLUMN ...``
+statements (``post_view`` selects ``p.*`` and picks the new column up by itself).
 
 ``posts`` and ``authors`` are unique on ``(platform, id)`` without a PRIMARY KEY: DuckDB admits
 one writer process, and the import pipeline deduplicates each batch with an anti-join, which
@@ -140,3 +148,42 @@ _V2 = (
 )
 
 MIGRATIONS = (*MIGRATIONS, Migration(2, "API tokens (hashes only)", _V2))
+
+_V3 = (
+    "COMMENT ON COLUMN posts.platform IS 'platform name, lower-case (x, bluesky, ...)'",
+    "COMMENT ON COLUMN posts.id IS 'the platform''s post id'",
+    "COMMENT ON COLUMN posts.author_id IS 'the platform''s id of the author'",
+    "COMMENT ON COLUMN posts.created_at IS 'when it was posted (UTC)'",
+    "COMMENT ON COLUMN posts.text IS 'text of the post'",
+    "COMMENT ON COLUMN posts.lang IS 'ISO 639-1 language code where known (en, fr)'",
+    "COMMENT ON COLUMN posts.country IS 'ISO 3166-1 alpha-2 country code (US, TR)'",
+    "COMMENT ON COLUMN posts.url IS 'link to the post'",
+    "COMMENT ON COLUMN posts.parent_id IS 'the post this one reposts, quotes or replies to'",
+    "COMMENT ON COLUMN posts.root_id IS 'first post of its cascade or conversation'",
+    "COMMENT ON COLUMN posts.relation IS 'original, repost, quote or reply'",
+    "COMMENT ON COLUMN posts.likes IS 'likes count'",
+    "COMMENT ON COLUMN posts.reposts IS 'reposts count'",
+    "COMMENT ON COLUMN posts.replies IS 'replies count'",
+    "COMMENT ON COLUMN posts.views IS 'views count'",
+    "COMMENT ON COLUMN posts.hashtags IS 'hashtags, lower-case, without #'",
+    "COMMENT ON COLUMN posts.mentions IS 'mentioned handles, lower-case, without @'",
+    "COMMENT ON COLUMN posts.urls IS 'links, normalised (lower-case host, no tracking parameters)'",
+    "COMMENT ON COLUMN posts.source IS 'which import or feed brought it'",
+    "COMMENT ON COLUMN posts.collected_at IS 'when it was imported (UTC)'",
+    "COMMENT ON COLUMN posts.ingest_seq IS 'import batch that committed it (monotonic)'",
+    "COMMENT ON COLUMN authors.platform IS 'platform name, lower-case'",
+    "COMMENT ON COLUMN authors.id IS 'the platform''s account id'",
+    "COMMENT ON COLUMN authors.handle IS 'handle, without @'",
+    "COMMENT ON COLUMN authors.name IS 'display name'",
+    "COMMENT ON COLUMN authors.followers IS 'followers count'",
+    "COMMENT ON COLUMN authors.following IS 'following count'",
+    "COMMENT ON COLUMN authors.posts_count IS 'posts count of the account'",
+    "COMMENT ON COLUMN authors.country IS 'ISO 3166-1 alpha-2 country code'",
+    "COMMENT ON COLUMN authors.location IS 'free-text profile location'",
+    "COMMENT ON COLUMN authors.verified IS 'verified badge'",
+    "COMMENT ON COLUMN authors.category IS 'account classification given by the data set'",
+    "COMMENT ON COLUMN authors.created_at IS 'when the account was created (UTC)'",
+    "COMMENT ON COLUMN authors.observed_at IS 'when these profile values were seen (UTC)'",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(3, "column comments on posts and authors", _V3))

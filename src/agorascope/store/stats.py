@@ -8,12 +8,13 @@ import ibis
 import ibis.expr.types as ir
 
 from agorascope.store.backends import ReadBackend
+from agorascope.store.execution import run
 
 __all__ = ["overview"]
 
 
 def _rows(expr: ir.Table) -> list[dict[str, Any]]:
-    return list(expr.to_pyarrow().to_pylist())
+    return list(run(expr).to_pylist())
 
 
 def overview(backend: ReadBackend, top: int = 10) -> dict[str, Any]:
@@ -24,7 +25,7 @@ def overview(backend: ReadBackend, top: int = 10) -> dict[str, Any]:
         top: how many rows in each breakdown.
     """
     posts = backend.posts()
-    totals = (
+    totals = run(
         posts.aggregate(
             posts=posts.count(),
             authors_posting=posts.author_id.nunique(),
@@ -33,9 +34,7 @@ def overview(backend: ReadBackend, top: int = 10) -> dict[str, Any]:
             with_lang=posts.lang.notnull().sum(),
             with_country=posts.country.notnull().sum(),
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
+    ).to_pylist()[0]
     totals["with_lang"] = int(totals["with_lang"] or 0)
     totals["with_country"] = int(totals["with_country"] or 0)
     authors = backend.table("authors")
@@ -53,14 +52,14 @@ def overview(backend: ReadBackend, top: int = 10) -> dict[str, Any]:
 
     return {
         "posts": int(totals["posts"]),
-        "authors": int(authors.count().to_pyarrow().as_py()),
+        "authors": int(run(authors.count()).as_py()),
         "authors_posting": int(totals["authors_posting"]),
         "first_post": totals["first"],
         "last_post": totals["last"],
         "posts_with_lang": totals["with_lang"],
         "posts_with_country": totals["with_country"],
-        "cascades": int(cascades.count().to_pyarrow().as_py()),
-        "topics": int(backend.table("topics").count().to_pyarrow().as_py()),
+        "cascades": int(run(cascades.count()).as_py()),
+        "topics": int(run(backend.table("topics").count()).as_py()),
         "by_platform": breakdown("platform"),
         "by_relation": breakdown("relation"),
         "by_source": breakdown("source"),

@@ -36,7 +36,7 @@ class Store:
 
     Examples:
         >>> store = Store.open("news.duckdb")  # doctest: +SKIP
-        >>> store.posts().count().execute()  # doctest: +SKIP
+        >>> run(store.posts().count()).as_py()  # doctest: +SKIP
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None):
