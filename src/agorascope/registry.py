@@ -56,7 +56,11 @@ __all__ = [
     "run",
 ]
 
-DOMAIN_MODULES = ("agorascope.listen.analyses",)
+DOMAIN_MODULES = (
+    "agorascope.listen.analyses",
+    "agorascope.elections.analyses",
+    "agorascope.districts.analyses",
+)
 """Modules whose import declares analyses (a new domain adds its module here)."""
 
 Needs = Literal["selection", "window", "workspace"]

@@ -12,6 +12,7 @@ import importlib
 import inspect
 import types
 import typing
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,7 +21,13 @@ from pydantic.fields import FieldInfo
 from rich.table import Table
 
 from agorascope import registry
-from agorascope.cli.common import console, fail_on_errors, print_json, workspace_from
+from agorascope.cli.common import (
+    console,
+    fail_on_errors,
+    print_json,
+    settings_from,
+    workspace_from,
+)
 
 __all__ = ["register"]
 
@@ -44,14 +51,24 @@ _WINDOW = {
 
 
 def _cli_type(annotation: Any) -> tuple[Any, str]:
-    """The type Typer parses for ``annotation`` and a hint on the values it accepts."""
+    """The type Typer parses for ``annotation`` and a hint on the values it accepts.
+
+    Types Typer lacks (a date; a union such as a file or a bundled name) are read as text,
+    which the parameter model then parses.
+    """
     origin = typing.get_origin(annotation)
     if origin is Literal:
         return str, "one of: " + ", ".join(map(str, typing.get_args(annotation)))
+    if annotation is date:
+        return str, "YYYY-MM-DD"
     if origin in (types.UnionType, typing.Union):
         inner = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(inner) == 1:
             return _cli_type(inner[0])
+        names = [v for a in inner if typing.get_origin(a) is Literal for v in typing.get_args(a)]
+        file = any(isinstance(a, type) and issubclass(a, Path) for a in inner)
+        hint = ("a file, or " if file else "") + ("one of: " + ", ".join(map(str, names)))
+        return str, hint if names else ""
     return annotation, ""
 
 
@@ -131,6 +148,18 @@ def show(result: registry.Result, limit: int, offset: int) -> None:
         console.print(f"{key}: {value}")
 
 
+def _workspace(ctx: typer.Context, spec: registry.Analysis) -> Any:
+    """The invocation's workspace; an analysis that needs no posts runs without a store file."""
+    if spec.needs == "workspace":
+        settings = settings_from(ctx)
+        if not settings.db.exists():
+            from agorascope.store.store import Store
+            from agorascope.workspace import Workspace
+
+            return Workspace(settings, store=Store.memory())
+    return workspace_from(ctx, read_only=True)
+
+
 def _command(spec: registry.Analysis) -> Any:
     def command(ctx: typer.Context, **kw: Any) -> None:
         limit, offset, as_json, gexf = kw.pop("limit"), kw.pop("offset"), kw.pop("json"), None
@@ -140,7 +169,7 @@ def _command(spec: registry.Analysis) -> Any:
         with fail_on_errors():
             from agorascope.components import Analyses
 
-            with workspace_from(ctx, read_only=True) as ws:
+            with _workspace(ctx, spec) as ws:
                 result = Analyses(ws, spec.domain).run(
                     spec.name, progress=not as_json, **selection, **kw
                 )

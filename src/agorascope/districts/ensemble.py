@@ -168,6 +168,20 @@ class Ensemble:
             }
         return out
 
+    def summary(self) -> pd.DataFrame:
+        """One row per statistic: mean, sd, min and max over the kept states, R-hat and ESS."""
+        rows = []
+        for col, diag in self.diagnostics().items():
+            v = self.stats[col]
+            rows.append(
+                {
+                    "statistic": col, "mean": float(v.mean()),
+                    "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+                    "min": float(v.min()), "max": float(v.max()), **diag,
+                }
+            )  # fmt: skip
+        return pd.DataFrame(rows, columns=["statistic", "mean", "sd", "min", "max", "rhat", "ess"])
+
 
 @dataclass
 class _Static:

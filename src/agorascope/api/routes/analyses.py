@@ -1,7 +1,8 @@
 """REST routes generated from the registry: ``GET /api/<domain>/<name>`` per analysis.
 
 File parameters (``Path`` fields) are read only inside the ``AGORASCOPE_DATA_DIR`` folder,
-named relative to it: a client never reaches other files of the server.
+named relative to it: a client never reaches other files of the server. A field that also takes
+fixed names (``Literal[...] | Path``, e.g. a bundled graph) passes those names through.
 
 Each route takes the selection (``topic`` or ``q``, ``since``, ``until``) when the analysis
 needs one, the analysis's parameters as query parameters (their defaults, bounds and
@@ -12,6 +13,7 @@ descriptions come from its parameter model), and ``limit``/``offset``; it answer
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Query
@@ -78,7 +80,7 @@ def _endpoint(spec: registry.Analysis) -> Any:
     ) -> dict[str, Any]:
         values = params.model_dump(exclude_unset=True)
         for name in registry.file_fields(spec):
-            if values.get(name) is not None:
+            if isinstance(values.get(name), Path):  # not a bundled name the field also takes
                 values[name] = ws.settings.data_file(values[name])
         result = Analyses(ws, spec.domain).run(
             spec.name, topic=topic, query=q, since=since, until=until, **values
