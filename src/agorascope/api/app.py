@@ -18,7 +18,17 @@ from fastapi.staticfiles import StaticFiles
 
 from agorascope._version import __version__
 from agorascope.api.errors import PayloadTooLargeError, error_body, install_error_handler
-from agorascope.api.routes import analyses, compare, data, health, pages, search, tokens, topics
+from agorascope.api.routes import (
+    analyses,
+    analysis_pages,
+    compare,
+    data,
+    health,
+    pages,
+    search,
+    tokens,
+    topics,
+)
 from agorascope.api.security import CSRF_COOKIE, new_csrf_token
 from agorascope.api.state import DEFAULT_MAX_UPLOAD, AppState
 from agorascope.config import Settings
@@ -118,6 +128,7 @@ def create_app(
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(analysis_pages.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -28,6 +28,7 @@ from agorascope.cli.common import (
     settings_from,
     workspace_from,
 )
+from agorascope.display import cell
 
 __all__ = ["register"]
 
@@ -109,27 +110,6 @@ def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:
     )
 
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:,.2f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, list):
-        s = ", ".join(map(str, v[:5]))
-        return s + (f" (+{len(v) - 5})" if len(v) > 5 else "")
-    if isinstance(v, dict):
-        return ", ".join(f"{k}" for k in list(v)[:5])
-    return str(v).replace("T", " ") if _looks_like_time(v) else str(v)
-
-
-def _looks_like_time(v: Any) -> bool:
-    return isinstance(v, str) and len(v) >= 16 and v[4] == "-" and v[10] == "T"
-
-
 def show(result: registry.Result, limit: int, offset: int) -> None:
     """Print one page of ``result`` as a Rich table, then its meta values."""
     spec = result.analysis
@@ -139,7 +119,7 @@ def show(result: registry.Result, limit: int, offset: int) -> None:
     for c in columns:
         table.add_column(c, overflow="fold")
     for row in page["items"]:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(cell(row.get(c)) for c in columns))
     console.print(table)
     shown = len(page["items"])
     if result.rows:

@@ -305,3 +305,29 @@ def grouped_bars(rows: list[dict[str, Any]], key: str, value: str, title: str) -
         for name, rs in topics.items()
     ]
     return {"data": data, "layout": _layout(title, barmode="group")}
+
+
+def result_chart(
+    rows: list[dict[str, Any]], x: str, y: str, *, group: str | None = None, title: str
+) -> Figure:
+    """Lines of ``y`` over time ``x`` (one line per ``group`` value), axes titled.
+
+    Used for any registered analysis whose rows are a time series (a ``bucket`` column).
+    """
+    series: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        series.setdefault(label(r.get(group)) if group else y, []).append(r)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": [r.get(x) for r in points],
+            "y": [r.get(y) for r in points],
+        }
+        for name, points in series.items()
+    ]
+    layout = _layout(title)
+    layout["xaxis"] = {"title": {"text": f"{x} (local time of the chosen zone)"}}
+    layout["yaxis"] = {"title": {"text": y}, "rangemode": "tozero"}
+    return {"data": data, "layout": layout}

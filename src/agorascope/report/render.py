@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from agorascope.display import cell
 from agorascope.report.charts import (
     Figure,
     bar_chart,
@@ -58,6 +59,7 @@ def environment() -> jinja2.Environment:
     env.filters["pct"] = lambda v: "" if v is None else f"{float(v):.1f} %"
     env.filters["when"] = _when
     env.filters["highlight"] = _highlight
+    env.filters["cell"] = cell
     return env
 
 
