@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from agorascope.cli.common import console, fail_on_errors, print_json, settings_from
+from agorascope.cli.common import console, fail_on_errors, print_json, workspace_from
 
 if TYPE_CHECKING:
     from agorascope.query import Snippet
-    from agorascope.store import Store
 
 __all__ = ["register"]
 
@@ -37,13 +35,6 @@ def register(root: typer.Typer) -> None:
     root.command("search")(search)
     root.command("index")(index)
     root.add_typer(topic_app, name="topic")
-
-
-def _open(ctx: typer.Context, read_only: bool) -> tuple[Store, Path]:
-    from agorascope.store import Store
-
-    settings = settings_from(ctx)
-    return Store.open(settings.db, read_only=read_only), settings.index_dir
 
 
 def _snippet_text(snip: Snippet | None) -> Text:
@@ -71,20 +62,15 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Find posts matching a boolean query."""
-    from agorascope.query import count as run_count
-    from agorascope.query import search as run_search
-
-    with fail_on_errors():
-        store, index_dir = _open(ctx, read_only=False)
-        with store:
-            if count:
-                total = run_count(store, query, index_dir=index_dir)
-                if as_json:
-                    print_json({"query": query, "count": total})
-                else:
-                    console.print(str(total), highlight=False)
-                return
-            result = run_search(store, query, limit=limit, sort=sort.value, index_dir=index_dir)
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        if count:
+            total = ws.search.count(query)
+            if as_json:
+                print_json({"query": query, "count": total})
+            else:
+                console.print(str(total), highlight=False)
+            return
+        result = ws.search(query, limit=limit, sort=sort.value)
     if as_json:
         print_json(result.to_dict())
         return
@@ -128,17 +114,17 @@ def index(
 ) -> None:
     """Check or rebuild the full-text index kept beside the store."""
     from agorascope.errors import InvalidInputError
-    from agorascope.query import SearchIndex, check_index
+    from agorascope.query import SearchIndex
     from agorascope.query.index import INDEX_COLUMNS
     from agorascope.store import run, run_batches
 
     with fail_on_errors():
         if check == rebuild:
             raise InvalidInputError("give exactly one of --check or --rebuild")
-        store, index_dir = _open(ctx, read_only=False)
-        with store:
+        with workspace_from(ctx) as ws:
+            index_dir = ws.index_dir
             if rebuild:
-                posts = store.posts()
+                posts = ws.store.posts()
                 total = int(run(posts.count()).as_py())
                 cols = [c for c in INDEX_COLUMNS if c in posts.columns]
                 batches = run_batches(posts.select(*cols))
@@ -148,7 +134,7 @@ def index(
                 else:
                     console.print(f"indexed {n} posts into {index_dir}", highlight=False)
                 return
-            report = check_index(store, repair=not no_repair, index_dir=index_dir)
+            report = ws.search.check(repair=not no_repair)
     if as_json:
         print_json({**report.__dict__, "consistent": report.consistent})
     else:
@@ -182,12 +168,8 @@ def topic_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Save a query under a name."""
-    from agorascope.query import add_topic
-
-    with fail_on_errors():
-        store, _ = _open(ctx, read_only=False)
-        with store:
-            topic = add_topic(store, name, query, description, replace=replace)
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        topic = ws.topics.add(name, query, description, replace=replace)
     if as_json:
         print_json(topic.to_dict())
     else:
@@ -197,12 +179,8 @@ def topic_add(
 @topic_app.command("list")
 def topic_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the saved topics."""
-    from agorascope.query import list_topics
-
-    with fail_on_errors():
-        store, _ = _open(ctx, read_only=False)
-        with store:
-            topics = list_topics(store)
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        topics = ws.topics.list()
     if as_json:
         print_json([t.to_dict() for t in topics])
         return
@@ -224,10 +202,6 @@ def topic_remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="Topic name.")]
 ) -> None:
     """Delete a saved topic."""
-    from agorascope.query import remove_topic
-
-    with fail_on_errors():
-        store, _ = _open(ctx, read_only=False)
-        with store:
-            remove_topic(store, name)
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        ws.topics.remove(name)
     console.print(Text(f"removed topic {name}"))

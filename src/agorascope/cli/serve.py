@@ -90,14 +90,8 @@ def token_create(
 ) -> None:
     """Create a token; it is printed once and stored only as a hash."""
     from agorascope.api.security import create_token
-    from agorascope.store import Store
-
-    with fail_on_errors():
-        store = Store.open(settings_from(ctx).db)
-        try:
-            info, token = create_token(store, role, name)
-        finally:
-            store.close()
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        info, token = create_token(ws.store, role, name)
     if as_json:
         print_json({**info.to_dict(), "token": token})
         return
@@ -113,14 +107,8 @@ def token_list(
 ) -> None:
     """List tokens (ids, roles, names; never secrets)."""
     from agorascope.api.security import list_tokens
-    from agorascope.store import Store
-
-    with fail_on_errors():
-        store = Store.open(settings_from(ctx).db)
-        try:
-            tokens = [t.to_dict() for t in list_tokens(store, include_revoked=revoked)]
-        finally:
-            store.close()
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        tokens = [t.to_dict() for t in list_tokens(ws.store, include_revoked=revoked)]
     if as_json:
         print_json(tokens)
         return
@@ -140,14 +128,8 @@ def token_revoke(
 ) -> None:
     """Revoke a token by id."""
     from agorascope.api.security import revoke_token
-    from agorascope.store import Store
-
-    with fail_on_errors():
-        store = Store.open(settings_from(ctx).db)
-        try:
-            revoke_token(store, token_id)
-        finally:
-            store.close()
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        revoke_token(ws.store, token_id)
     console.print(f"revoked {token_id}")
 
 
