@@ -25,7 +25,14 @@ from agorascope.query.search import (
     search,
 )
 from agorascope.query.to_ibis import WORDS_COLUMN, filter_posts, search_words_column
-from agorascope.query.topics import Topic, add_topic, get_topic, list_topics, remove_topic
+from agorascope.query.topics import (
+    Topic,
+    add_topic,
+    get_topic,
+    list_topics,
+    remove_topic,
+    require_topic,
+)
 from agorascope.query.words import normalize, words
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "rebuild_index",
     "reference_filter",
     "remove_topic",
+    "require_topic",
     "resolve",
     "search",
     "search_words_column",

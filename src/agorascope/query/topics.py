@@ -5,6 +5,7 @@ Topics live in the store's ``topics`` table; every statement is parameterised.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from agorascope.query.parser import parse
 if TYPE_CHECKING:
     from agorascope.query.search import StoreLike
 
-__all__ = ["Topic", "add_topic", "find_topic", "get_topic", "list_topics", "remove_topic"]
+__all__ = [
+    "Topic",
+    "add_topic",
+    "find_topic",
+    "get_topic",
+    "list_topics",
+    "remove_topic",
+    "require_topic",
+]
 
 _NAME_RE = re.compile(r"[\w][\w .:/-]{0,99}")
 _COLUMNS = "name, query, description, created_at, updated_at"
@@ -110,6 +119,30 @@ def get_topic(store: StoreLike, name: str) -> Topic:
     if topic is None:
         raise NotFoundError(f"no topic named {name!r}")
     return topic
+
+
+def require_topic(store: StoreLike, name: str) -> Topic:
+    """The topic called ``name``, or an error naming it and the closest saved names.
+
+    Raises:
+        NotFoundError: there is none (the message suggests close names, or lists the topics).
+
+    Examples:
+        >>> require_topic(store, "it_outge")  # doctest: +SKIP
+        NotFoundError: no topic named 'it_outge'; did you mean 'it_outage'?
+    """
+    topic = find_topic(store, name)
+    if topic is not None:
+        return topic
+    names = [t.name for t in list_topics(store)]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    if close:
+        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    elif names:
+        hint = "saved topics: " + ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+    else:
+        hint = "no topic is saved yet (agorascope topic add NAME QUERY)"
+    raise NotFoundError(f"no topic named {name!r}; {hint}")
 
 
 def list_topics(store: StoreLike) -> list[Topic]:
