@@ -29,19 +29,23 @@ def get_overview(_: Viewer, state: StateDep, store: StoreDep) -> dict[str, Any]:
 
 
 def import_uploads(state: Any, store: Any, uploads: list[UploadFile], fmt: str | None) -> Any:
-    """Save uploads under a temporary folder (with safe names) and import them."""
+    """Save uploads under a temporary folder (with safe names) and import them; summaries,
+    reject rows and errors name each upload's own file name."""
     if not uploads or len(uploads) > MAX_FILES:
         raise InvalidInputError(f"send between 1 and {MAX_FILES} files")
     with tempfile.TemporaryDirectory(prefix="agorascope-upload-") as tmp:
-        paths = []
+        names: dict[Path, str] = {}
         for i, up in enumerate(uploads):
-            name = _SAFE.sub("_", Path(up.filename or "upload").name).lstrip(".") or "upload"
+            shown = Path((up.filename or "").replace("\\", "/")).name[-200:] or "upload"
+            name = _SAFE.sub("_", shown).lstrip(".") or "upload"
             target = Path(tmp) / f"{i:02d}-{name[-120:]}"
             with target.open("wb") as out:
                 while chunk := up.file.read(1 << 20):
                     out.write(chunk)
-            paths.append(target)
-        summary = import_paths(store, paths, format=fmt or None, settings=state.settings)
+            names[target] = shown
+        summary = import_paths(
+            store, list(names), format=fmt or None, settings=state.settings, names=names
+        )
     state.warm_in_background()
     return summary
 
