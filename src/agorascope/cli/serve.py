@@ -57,18 +57,20 @@ def with_address(settings: Settings, host: str | None, port: int | None) -> Sett
 
 def report_command(
     ctx: typer.Context,
-    topic: Annotated[str, typer.Option("--topic", "-t", help="Saved topic name (or a query).")],
+    topic: Annotated[str, typer.Option("--topic", "-t", help="Saved topic name.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
     since: Annotated[str | None, typer.Option(help="Window start, ISO (UTC).")] = None,
     until: Annotated[str | None, typer.Option(help="Window end, exclusive.")] = None,
 ) -> None:
     """Write a topic's report as one self-contained HTML file (works offline)."""
+    from agorascope.query import require_topic
     from agorascope.report import write_report
     from agorascope.store import Store
 
     with fail_on_errors():
         store = Store.open(settings_from(ctx).db)
         try:
+            require_topic(store, topic)
             path = write_report(store, topic, out, since, until)
         finally:
             store.close()
