@@ -44,6 +44,6 @@ def test_share_of_voice_of_a_short_window(
     notice = chart.locator("text", has_text="No posts in this window").count()
     bars = chart.locator("g.point path").count()
     assert (notice, bars > 0) == ((1, False) if empty else (0, True))
-    assert chart.locator("text.xtitle").inner_text() == "time (UTC)"
+    assert chart.locator("text.xtitle").text_content() == "time (UTC)"
     shot(page, f"topic-window-{'empty' if empty else 'one-day'}")
     assert not page.errors

@@ -34,6 +34,9 @@ _FONT = {"family": "system-ui, sans-serif", "size": 12}
 _PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
 
 
+# above the plot, right-aligned: below it, a legend would cover the x axis' title
+_TOP_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+
 NO_POSTS = "No posts in this window"
 """What a chart with nothing to draw says instead."""
 
@@ -161,7 +164,7 @@ def timeline_chart(volume: list[dict[str, Any]], spikes: list[dict[str, Any]]) -
         },
     ]
     layout = _layout("Posts over time (spikes shaded)", shapes=shapes, annotations=notes)
-    layout["legend"] = {"orientation": "h", "y": -0.2}
+    layout["legend"] = _TOP_LEGEND
     _axes(layout, "time (UTC)", "posts")
     if not any(r["posts"] for r in volume):
         return _no_posts({"data": data, "layout": layout})
@@ -278,7 +281,7 @@ def tiers_chart(tiers: list[dict[str, Any]]) -> Figure:
         },
     ]
     layout = _layout("Amplifier tiers (authors' followers)", barmode="group")
-    layout["legend"] = {"orientation": "h", "y": -0.2}
+    layout["legend"] = _TOP_LEGEND
     _axes(layout, "authors' followers", "% of the topic")
     if not any(t["posts"] for t in shown):
         return _no_posts({"data": data, "layout": layout})
