@@ -131,6 +131,7 @@ class Workspace:
         mapping: Mapping[str, str] | None = None,
         progress: bool = False,
         index: bool = True,
+        names: Mapping[Path, str] | None = None,
     ) -> ImportSummary:
         """Import files (see :func:`agorascope.collect.pipeline.import_paths`).
 
@@ -141,6 +142,8 @@ class Workspace:
             progress: show progress bars.
             index: keep the full-text index beside the store up to date, batch by batch
                 (without it, the index catches up at the next search or ``index --check``).
+            names: the name to show for a path (an upload's own file name, not the server's
+                temporary path) in summaries, rejects and errors.
         """
         listeners = list(self.on_commit)
         if index:
@@ -165,6 +168,7 @@ class Workspace:
             settings=self.settings,
             progress=progress,
             on_commit=notify if listeners else None,
+            names=names,
         )
 
     def posts(self) -> ir.Table:

@@ -68,6 +68,15 @@ def test_report_writes_one_self_contained_file(tmp_path: Path) -> None:
         app, ["--db", str(demo_db), "report", "--topic", "(oops", "--out", str(tmp_path / "x.html")]
     )
     assert bad.exit_code == 1
+    out = tmp_path / "none.html"
+    for name, hint in (("it_outag", "did you mean 'it_outage'"), ("nope_topic", "saved topics")):
+        unknown = runner.invoke(
+            app, ["--db", str(demo_db), "report", "--topic", name, "--out", str(out)]
+        )
+        assert unknown.exit_code == 1, unknown.output
+        said = " ".join(unknown.output.split())  # whatever the terminal's width
+        assert f"no topic named '{name}'" in said and hint in said
+        assert not out.exists()
 
 
 def test_serve_builds_the_app_and_hands_it_to_uvicorn(

@@ -3,15 +3,23 @@
 Library errors keep their class name in the JSON body (``{"error": {"type":
 "QuerySyntaxError", "message": ..., "status": 400}}``), so API clients handle the same classes
 as Python callers. Pages get the same status with an HTML page instead, and a page that needs
-a token sends the browser to the sign-in form.
+a token sends the browser to the sign-in form. Unknown routes, wrong methods and invalid
+parameters get the HTML page too outside ``/api/`` (FastAPI's JSON inside it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from agorascope import errors as e
 
@@ -22,6 +30,7 @@ __all__ = [
     "PayloadTooLargeError",
     "install_error_handler",
     "status_of",
+    "validation_message",
 ]
 
 
@@ -85,6 +94,26 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/openapi"))
 
 
+def _error_page(request: Request, code: int, message: str) -> Response:
+    from agorascope.api.pages_render import render_page
+
+    return render_page(
+        request, "error.html", {"title": f"Error {code}", "message": message}, status_code=code
+    )
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """A sentence per invalid request parameter, e.g. ``offset: input should be ... (got -1)``."""
+    parts = []
+    for err in errors:
+        name = str(err.get("loc", ("?",))[-1])
+        msg = str(err.get("msg", "invalid value"))
+        got = err.get("input")
+        shown = f" (got {str(got)[:40]})" if isinstance(got, str | int) else ""
+        parts.append(f"{name}: {msg[:1].lower()}{msg[1:]}{shown}")
+    return "; ".join(parts) or "invalid request"
+
+
 async def handle(request: Request, exc: Exception) -> Response:
     """Turn an :class:`~agorascope.errors.AgorascopeError` into a response."""
     assert isinstance(exc, e.AgorascopeError)
@@ -93,18 +122,30 @@ async def handle(request: Request, exc: Exception) -> Response:
     if _wants_html(request):
         if code == 401:
             return RedirectResponse("/login", status_code=303)
-        from agorascope.api.pages_render import render_page
-
-        return render_page(
-            request,
-            "error.html",
-            {"title": f"Error {code}", "message": body["error"]["message"]},
-            status_code=code,
-        )
+        return _error_page(request, code, body["error"]["message"])
     headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
     return JSONResponse(body, status_code=code, headers=headers)
 
 
+async def handle_http(request: Request, exc: Exception) -> Response:
+    """An unknown route or method: the HTML error page for pages, FastAPI's JSON for the API."""
+    assert isinstance(exc, HTTPException)
+    if not _wants_html(request):
+        return await http_exception_handler(request, exc)
+    message = {404: f"there is no page at {request.url.path[:200]}"}.get(exc.status_code)
+    return _error_page(request, exc.status_code, message or str(exc.detail))
+
+
+async def handle_validation(request: Request, exc: Exception) -> Response:
+    """A bad query or form parameter: a readable HTML error page for pages (422)."""
+    assert isinstance(exc, RequestValidationError)
+    if not _wants_html(request):
+        return await request_validation_exception_handler(request, exc)
+    return _error_page(request, 422, validation_message(exc.errors()))
+
+
 def install_error_handler(app: FastAPI) -> None:
-    """Register the handler for the whole error tree."""
+    """Register the handlers for the whole error tree, unknown routes and bad parameters."""
     app.add_exception_handler(e.AgorascopeError, handle)
+    app.add_exception_handler(HTTPException, handle_http)
+    app.add_exception_handler(RequestValidationError, handle_validation)

@@ -90,6 +90,7 @@ def token_create(
 ) -> None:
     """Create a token; it is printed once and stored only as a hash."""
     from agorascope.api.security import create_token
+
     with fail_on_errors(), workspace_from(ctx) as ws:
         info, token = create_token(ws.store, role, name)
     if as_json:
@@ -107,6 +108,7 @@ def token_list(
 ) -> None:
     """List tokens (ids, roles, names; never secrets)."""
     from agorascope.api.security import list_tokens
+
     with fail_on_errors(), workspace_from(ctx) as ws:
         tokens = [t.to_dict() for t in list_tokens(ws.store, include_revoked=revoked)]
     if as_json:
@@ -128,6 +130,7 @@ def token_revoke(
 ) -> None:
     """Revoke a token by id."""
     from agorascope.api.security import revoke_token
+
     with fail_on_errors(), workspace_from(ctx) as ws:
         revoke_token(ws.store, token_id)
     console.print(f"revoked {token_id}")

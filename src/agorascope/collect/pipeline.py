@@ -14,9 +14,11 @@ Guarantees:
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from agorascope.collect.presets import expand_paths, open_source
 from agorascope.collect.readers import Reject
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.config import Settings
+from agorascope.errors import ImportFormatError
 from agorascope.store.schema import AUTHOR_COLUMNS, POST_COLUMNS
 from agorascope.store.store import Store, utcnow
 
@@ -96,6 +99,7 @@ def import_paths(
     settings: Settings | None = None,
     progress: bool = False,
     on_commit: OnCommit | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> ImportSummary:
     """Import files into ``store``.
 
@@ -110,6 +114,9 @@ def import_paths(
         settings: batch size, language detection, rejects folder.
         progress: show a progress bar on standard error.
         on_commit: called with the new posts after every committed batch (search index).
+        names: what to call a file (by its path) in summaries, reject rows, the store's
+            sources and error messages; an upload names the user's file, not the server's
+            temporary copy. Default: its path.
 
     Returns:
         One summary per file.
@@ -120,12 +127,29 @@ def import_paths(
     """
     settings = settings or Settings()
     install_macros(store.con)
+    labels = {Path(p): name for p, name in (names or {}).items()}
     # every file is opened (format detected, header checked) before any is imported
-    sources = [(path, open_source(path, format, mapping)) for path in expand_paths(paths, format)]
+    sources = []
+    for path in expand_paths(paths, format):
+        with _named(path, labels.get(path)):
+            sources.append((path, open_source(path, format, mapping)))
     summaries = []
     for path, source in sources:
-        summaries.append(_import_one(store, path, source, settings, progress, on_commit))
+        label = labels.get(path)
+        with _named(path, label):
+            summaries.append(_import_one(store, path, source, settings, progress, on_commit, label))
     return ImportSummary(summaries)
+
+
+@contextmanager
+def _named(path: Path, label: str | None) -> Iterator[None]:
+    """Re-raise a format error about ``path`` with ``label`` in place of the path."""
+    try:
+        yield
+    except ImportFormatError as e:
+        if label is None or str(path) not in str(e):
+            raise
+        raise ImportFormatError(str(e).replace(str(path), label)) from e
 
 
 def _import_one(
@@ -135,11 +159,15 @@ def _import_one(
     settings: Settings,
     progress: bool,
     on_commit: OnCommit | None,
+    label: str | None = None,
 ) -> FileSummary:
     started = time.perf_counter()
-    summary = FileSummary(path=str(path), format=source.format)
-    import_id = _start_import(store, path, source.format)
-    rejects = RejectsWriter(settings.rejects_folder() / f"rejects-{import_id}-{path.name}.csv")
+    summary = FileSummary(path=label or str(path), format=source.format)
+    import_id = _start_import(store, path, source.format, label)
+    stem = path.name if label is None else re.sub(r"[^\w.-]+", "_", label).lstrip(".")[-120:]
+    rejects = RejectsWriter(
+        settings.rejects_folder() / f"rejects-{import_id}-{stem}.csv", file=label
+    )
     warnings = Warnings()
     batch: list[tuple[int, Normalized]] = []
     bar = _ProgressBar(path.name, source) if progress else None
@@ -185,8 +213,8 @@ def _raw(fields: Mapping[str, Any]) -> str:
     return text if len(text) <= 1024 else text[:1021] + "..."
 
 
-def _start_import(store: Store, path: Path, fmt: str) -> int:
-    location = str(path.resolve())
+def _start_import(store: Store, path: Path, fmt: str, label: str | None = None) -> int:
+    location = label or str(path.resolve())
     with store.transaction() as con:
         # DuckDB admits one writer process: an import still 'running' was killed mid-way.
         con.execute("UPDATE imports SET status = 'interrupted' WHERE status = 'running'")
@@ -199,7 +227,7 @@ def _start_import(store: Store, path: Path, fmt: str) -> int:
             source_id = con.execute("SELECT nextval('sources_id_seq')").fetchall()[0][0]
             con.execute(
                 "INSERT INTO sources VALUES (?, 'file', ?, ?, ?, ?)",
-                [source_id, path.name, location, fmt, utcnow()],
+                [source_id, label or path.name, location, fmt, utcnow()],
             )
         import_id = con.execute("SELECT nextval('imports_id_seq')").fetchall()[0][0]
         con.execute(

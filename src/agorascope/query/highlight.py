@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from agorascope.query.ast import And, Near, Node, Not, Or, Phrase, Term, has_wildcard
+from agorascope.query.ast import And, Hashtag, Near, Node, Not, Or, Phrase, Term, has_wildcard
 from agorascope.query.words import _WORD_RE, MAX_WORD_CHARS, normalize
 
 __all__ = ["Snippet", "snippet"]
@@ -70,6 +71,21 @@ def _positive_words(node: Node, negated: bool = False) -> list[str]:
     return []
 
 
+def _positive_tags(node: Node, negated: bool = False) -> set[str]:
+    match node:
+        case Hashtag(tag):
+            return set() if negated else {tag}
+        case And(children) | Or(children):
+            return {t for c in children for t in _positive_tags(c, negated)}
+        case Not(child):
+            return _positive_tags(child, not negated)
+    return set()
+
+
+# the import's hashtag rule (collect/derive.py): not after a letter, digit, _, & or /
+_HASHTAG_RE = re.compile(r"(?<![\w&/])#(\w*[^\W\d]\w*)")
+
+
 def _matcher(patterns: list[str]) -> re.Pattern[str] | None:
     if not patterns:
         return None
@@ -99,21 +115,51 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def snippet(text: str | None, query: Node, max_chars: int = 200) -> Snippet:
-    """The part of ``text`` around the first matched word, with every matched word marked.
+def _spans(text: str, query: Node) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans of the matched words and hashtags (``#`` included)."""
+    found: list[tuple[int, int]] = []
+    matcher = _matcher(_positive_words(query))
+    if matcher is not None:
+        found = [(s, e) for s, e, w in word_spans(text) if matcher.fullmatch(w)]
+    tags = _positive_tags(query)
+    if tags:
+        found += [m.span() for m in _HASHTAG_RE.finditer(text) if m.group(1).lower() in tags]
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(found):
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
 
-    Phrase and proximity words are marked wherever they occur (not only in the matching
-    place); words under NOT are never marked.
+
+def _window(text: str, spans: list[tuple[int, int]], max_chars: int) -> int:
+    """The start of the ``max_chars`` window that holds the most distinct matched terms
+    (the earliest such window; a quarter of it before its first match)."""
+    starts = [s for s, _ in spans]
+    best, best_start = -1, 0
+    for first in starts[:200]:
+        start = max(0, min(first - max_chars // 4, len(text) - max_chars))
+        end = start + max_chars
+        near = spans[bisect_left(starts, start) : bisect_left(starts, end)]
+        terms = {text[s:e].lower() for s, e in near if e <= end}
+        if len(terms) > best:
+            best, best_start = len(terms), start
+    return best_start
+
+
+def snippet(text: str | None, query: Node, max_chars: int = 200) -> Snippet:
+    """The part of ``text`` holding the most matched terms, with every match marked.
+
+    Matched words and hashtags (``#tag`` as written in the text) are marked; phrase and
+    proximity words are marked wherever they occur (not only in the matching place); words
+    under NOT are never marked.
     """
     text = text or ""
-    matcher = _matcher(_positive_words(query))
-    spans = []
-    if matcher is not None:
-        spans = [(s, e) for s, e, w in word_spans(text) if matcher.fullmatch(w)]
+    spans = _spans(text, query)
     if len(text) <= max_chars:
         return Snippet(text, tuple(spans))
-    first = spans[0][0] if spans else 0
-    start = max(0, min(first - max_chars // 4, len(text) - max_chars))
+    start = _window(text, spans, max_chars)
     end = start + max_chars
     inside = tuple((s - start, min(e, end) - start) for s, e in spans if s >= start and s < end)
     return Snippet(text[start:end], inside, start > 0, end < len(text))

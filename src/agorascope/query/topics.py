@@ -18,7 +18,14 @@ from agorascope.query.parser import parse
 if TYPE_CHECKING:
     from agorascope.query.search import StoreLike
 
-__all__ = ["Topic", "add_topic", "find_topic", "get_topic", "list_topics", "remove_topic"]
+__all__ = [
+    "Topic",
+    "add_topic",
+    "find_topic",
+    "get_topic",
+    "list_topics",
+    "remove_topic",
+]
 
 _NAME_RE = re.compile(r"[\w][\w .:/-]{0,99}")
 _COLUMNS = "name, query, description, created_at, updated_at"
@@ -102,19 +109,27 @@ def find_topic(store: StoreLike, name: str) -> Topic | None:
 
 
 def get_topic(store: StoreLike, name: str) -> Topic:
-    """The topic called ``name``.
+    """The topic called ``name``, or an error naming it and the closest saved names.
 
     Raises:
-        NotFoundError: there is none.
+        NotFoundError: there is none (the message suggests close names, or lists the topics).
+
+    Examples:
+        >>> get_topic(store, "it_outge")  # doctest: +SKIP
+        NotFoundError: no topic named 'it_outge'; did you mean 'it_outage'?
     """
     topic = find_topic(store, name)
-    if topic is None:
-        names = [t.name for t in list_topics(store)]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        known = f" (topics: {', '.join(names[:20])})" if names and not close else ""
-        raise NotFoundError(f"no topic named {name!r}{hint}{known}")
-    return topic
+    if topic is not None:
+        return topic
+    names = [t.name for t in list_topics(store)]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    if close:
+        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    elif names:
+        hint = "saved topics: " + ", ".join(names[:20]) + (", ..." if len(names) > 20 else "")
+    else:
+        hint = "no topic is saved yet (agorascope topic add NAME QUERY)"
+    raise NotFoundError(f"no topic named {name!r}; {hint}")
 
 
 def list_topics(store: StoreLike) -> list[Topic]:

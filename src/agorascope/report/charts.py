@@ -15,6 +15,7 @@ import pycountry
 from agorascope.report.tree import CascadeTree
 
 __all__ = [
+    "NO_POSTS",
     "Figure",
     "bar_chart",
     "cascade_chart",
@@ -31,6 +32,66 @@ __all__ = [
 Figure = dict[str, Any]
 _FONT = {"family": "system-ui, sans-serif", "size": 12}
 _PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+
+
+# above the plot, right-aligned: below it, a legend would cover the x axis' title
+_TOP_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+
+NO_POSTS = "No posts in this window"
+"""What a chart with nothing to draw says instead."""
+
+
+def _axes(layout: dict[str, Any], x: str, y: str) -> dict[str, Any]:
+    layout["xaxis"] = {**layout.get("xaxis", {}), "title": {"text": x}, "automargin": True}
+    layout["yaxis"] = {**layout.get("yaxis", {}), "title": {"text": y}, "automargin": True}
+    return layout
+
+
+def _no_posts(fig: Figure) -> Figure:
+    """``fig`` emptied: no traces, no tick labels, the :data:`NO_POSTS` notice in the middle."""
+    layout = fig["layout"]
+    layout["annotations"] = [
+        {
+            "text": NO_POSTS,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": 16, "color": "#6b7280"},
+        }
+    ]
+    layout["shapes"] = []
+    for axis in ("xaxis", "yaxis"):
+        if axis not in layout:  # a map: no axes to draw
+            layout[axis] = {"visible": False}
+        else:
+            layout[axis] = {
+                **layout[axis],
+                "showticklabels": False,
+                "showgrid": False,
+                "zeroline": False,
+                "range": [0, 1],
+            }
+    layout.pop("geo", None)
+    return {"data": [], "layout": layout}
+
+
+def _over_time(data: list[dict[str, Any]], layout: dict[str, Any]) -> None:
+    """One interval only: a category axis, with stacked areas drawn as one stacked bar and
+    lines as markers (a line needs two points, and a date axis spread over a single instant
+    shows meaningless ticks)."""
+    if len({x for trace in data for x in trace["x"]}) != 1:
+        return
+    for trace in data:
+        if trace.pop("stackgroup", None) is not None:
+            trace["type"] = "bar"
+            trace.pop("mode", None)
+            trace.pop("line", None)
+            layout["barmode"] = "stack"
+        else:
+            trace["mode"] = "markers"
+    layout["xaxis"] = {**layout.get("xaxis", {}), "type": "category"}
 
 
 def label(value: Any) -> str:
@@ -103,7 +164,11 @@ def timeline_chart(volume: list[dict[str, Any]], spikes: list[dict[str, Any]]) -
         },
     ]
     layout = _layout("Posts over time (spikes shaded)", shapes=shapes, annotations=notes)
-    layout["legend"] = {"orientation": "h", "y": -0.2}
+    layout["legend"] = _TOP_LEGEND
+    _axes(layout, "time (UTC)", "posts")
+    if not any(r["posts"] for r in volume):
+        return _no_posts({"data": data, "layout": layout})
+    _over_time(data, layout)
     return {"data": data, "layout": layout}
 
 
@@ -126,6 +191,10 @@ def share_of_voice_chart(rows: list[dict[str, Any]], highlight: str | None = Non
             }
         )
     layout = _layout("Share of voice among topics (%)", yaxis={"range": [0, 100]})
+    _axes(layout, "time (UTC)", "% of the topics' posts")
+    if not any(r["posts"] for r in rows):
+        return _no_posts({"data": data, "layout": layout})
+    _over_time(data, layout)
     return {"data": data, "layout": layout}
 
 
@@ -165,6 +234,8 @@ def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by c
         geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": True},
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
     )
+    if not locs:
+        return _no_posts({"data": data, "layout": layout})
     return {"data": data, "layout": layout}
 
 
@@ -188,7 +259,10 @@ def bar_chart(
         bar = {"type": "bar", "x": labels, "y": values}
         layout = _layout(title)
     bar["marker"] = {"color": _PALETTE[0]}
-    layout["yaxis"] = {"automargin": True}
+    axis = value.replace("_", " ")
+    _axes(layout, *((axis, "") if horizontal else ("", axis)))
+    if not any(values):
+        return _no_posts({"data": [bar], "layout": layout})
     return {"data": [bar], "layout": layout}
 
 
@@ -207,7 +281,10 @@ def tiers_chart(tiers: list[dict[str, Any]]) -> Figure:
         },
     ]
     layout = _layout("Amplifier tiers (authors' followers)", barmode="group")
-    layout["legend"] = {"orientation": "h", "y": -0.2}
+    layout["legend"] = _TOP_LEGEND
+    _axes(layout, "authors' followers", "% of the topic")
+    if not any(t["posts"] for t in shown):
+        return _no_posts({"data": data, "layout": layout})
     return {"data": data, "layout": layout}
 
 
@@ -287,11 +364,17 @@ def compare_volume_chart(rows: list[dict[str, Any]]) -> Figure:
         }
         for name, rs in topics.items()
     ]
-    return {"data": data, "layout": _layout("Posts over time")}
+    layout = _axes(_layout("Posts over time"), "time (UTC)", "posts")
+    if not any(r["posts"] for r in rows):
+        return _no_posts({"data": data, "layout": layout})
+    _over_time(data, layout)
+    return {"data": data, "layout": layout}
 
 
-def grouped_bars(rows: list[dict[str, Any]], key: str, value: str, title: str) -> Figure:
-    """One bar group per ``key``, one bar per topic."""
+def grouped_bars(
+    rows: list[dict[str, Any]], key: str, value: str, title: str, *, x_title: str = ""
+) -> Figure:
+    """One bar group per ``key`` (axis titled ``x_title``), one bar per topic."""
     topics: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         topics.setdefault(str(r["topic"]), []).append(r)
@@ -304,7 +387,10 @@ def grouped_bars(rows: list[dict[str, Any]], key: str, value: str, title: str) -
         }
         for name, rs in topics.items()
     ]
-    return {"data": data, "layout": _layout(title, barmode="group")}
+    layout = _axes(_layout(title, barmode="group"), x_title, "%")
+    if not any(r.get(value) for r in rows):
+        return _no_posts({"data": data, "layout": layout})
+    return {"data": data, "layout": layout}
 
 
 def result_chart(
@@ -327,7 +413,8 @@ def result_chart(
         }
         for name, points in series.items()
     ]
-    layout = _layout(title)
-    layout["xaxis"] = {"title": {"text": f"{x} (local time of the chosen zone)"}}
-    layout["yaxis"] = {"title": {"text": y}, "rangemode": "tozero"}
+    layout = _axes(_layout(title), f"{x} (local time of the chosen zone)", y)
+    layout["yaxis"]["rangemode"] = "tozero"
+    if not rows:
+        return _no_posts({"data": data, "layout": layout})
     return {"data": data, "layout": layout}

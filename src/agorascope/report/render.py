@@ -108,8 +108,12 @@ def compare_figures(r: CompareReport) -> dict[str, Figure]:
     return {
         "volume": compare_volume_chart(r.volume),
         "share_of_voice": share_of_voice_chart(r.share_of_voice),
-        "tiers": grouped_bars(r.tiers, "tier", "post_share", "Posts by amplifier tier (%)"),
-        "countries": grouped_bars(r.countries, "key", "share", "Top countries (% of posts)"),
+        "tiers": grouped_bars(
+            r.tiers, "tier", "post_share", "Posts by amplifier tier (%)", x_title="followers"
+        ),
+        "countries": grouped_bars(
+            r.countries, "key", "share", "Top countries (% of posts)", x_title="country"
+        ),
     }
 
 

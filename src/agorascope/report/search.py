@@ -11,7 +11,10 @@ from agorascope.errors import InvalidInputError
 from agorascope.query import SearchResults, filter_posts, parse, search
 from agorascope.store.store import Store
 
-__all__ = ["FACETS", "SearchPage", "search_page"]
+__all__ = ["FACETS", "MAX_RESULTS", "SearchPage", "search_page"]
+
+MAX_RESULTS = 10_000
+"""Deepest hit a search can page to: ``offset + limit`` stays within it."""
 
 FACETS = ("platform", "lang", "country")
 """Breakdowns shown beside the results."""
@@ -57,8 +60,11 @@ def search_page(
         InvalidInputError: a bad limit, offset or sort.
     """
     node = parse(q)
-    if offset < 0 or limit < 1 or offset + limit > 10_000:
-        raise InvalidInputError("offset + limit must stay within 1 and 10000")
+    if offset < 0 or limit < 1 or offset + limit > MAX_RESULTS:
+        raise InvalidInputError(
+            f"offset + limit must stay within 1 and {MAX_RESULTS}: refine the query to see "
+            "later posts"
+        )
     found = search(store, node, limit=offset + limit, sort=sort)  # type: ignore[arg-type]
     page = SearchResults(q, found.total, found.sort, found.hits[offset:], found.used_index)
     out: dict[str, list[dict[str, Any]]] = {}

@@ -14,6 +14,7 @@ from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
 from agorascope.api.schemas import ErrorPublic, ImportPublic
 from agorascope.errors import InvalidInputError
 from agorascope.report import overview_report
+from agorascope.workspace import Workspace
 
 router = APIRouter(prefix="/api", tags=["data"], responses={422: {"model": ErrorPublic}})
 
@@ -27,20 +28,22 @@ def get_overview(_: Viewer, state: StateDep, ws: WorkspaceDep) -> dict[str, Any]
     return plain(ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws)))  # type: ignore[no-any-return]
 
 
-def import_uploads(state: Any, ws: Any, uploads: list[UploadFile], fmt: str | None) -> Any:
-    """Save uploads under a temporary folder (with safe names) and import them."""
+def import_uploads(state: Any, ws: Workspace, uploads: list[UploadFile], fmt: str | None) -> Any:
+    """Save uploads under a temporary folder (with safe names) and import them; summaries,
+    reject rows and errors name each upload's own file name."""
     if not uploads or len(uploads) > MAX_FILES:
         raise InvalidInputError(f"send between 1 and {MAX_FILES} files")
     with tempfile.TemporaryDirectory(prefix="agorascope-upload-") as tmp:
-        paths = []
+        names: dict[Path, str] = {}
         for i, up in enumerate(uploads):
-            name = _SAFE.sub("_", Path(up.filename or "upload").name).lstrip(".") or "upload"
+            shown = Path((up.filename or "").replace("\\", "/")).name[-200:] or "upload"
+            name = _SAFE.sub("_", shown).lstrip(".") or "upload"
             target = Path(tmp) / f"{i:02d}-{name[-120:]}"
             with target.open("wb") as out:
                 while chunk := up.file.read(1 << 20):
                     out.write(chunk)
-            paths.append(target)
-        summary = ws.import_files(paths, format=fmt or None)
+            names[target] = shown
+        summary = ws.import_files(list(names), format=fmt or None, names=names)
     state.warm_in_background()
     return summary
 

@@ -12,6 +12,7 @@ from agorascope._json import plain
 from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
 from agorascope.api.errors import CSRFError
 from agorascope.api.pages_render import render_page
+from agorascope.api.reference import api_reference
 from agorascope.api.routes.data import import_uploads
 from agorascope.api.security import (
     CSRF_COOKIE,
@@ -21,7 +22,8 @@ from agorascope.api.security import (
     authenticate,
     csrf_ok,
 )
-from agorascope.errors import InvalidInputError, QuerySyntaxError
+from agorascope.collect.rejects import read_rejects
+from agorascope.errors import InvalidInputError, NotFoundError, QuerySyntaxError
 from agorascope.query import add_topic, get_topic, list_topics, remove_topic
 from agorascope.report import (
     compare_figures,
@@ -31,9 +33,12 @@ from agorascope.report import (
     topic_figures,
 )
 from agorascope.report import topic_report as build_topic_report
-from agorascope.report.search import search_page
+from agorascope.report.search import MAX_RESULTS, search_page
 
 router = APIRouter(include_in_schema=False)
+
+SEARCH_PAGE = 20
+"""Hits per search page."""
 
 Since = Annotated[str | None, Query(max_length=40)]
 Until = Annotated[str | None, Query(max_length=40)]
@@ -121,16 +126,17 @@ def search_view(
     ws: WorkspaceDep,
     q: Annotated[str, Query(max_length=2000)] = "",
     sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance",
-    offset: Annotated[int, Query(ge=0, le=9_980)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_RESULTS - SEARCH_PAGE)] = 0,
 ) -> Response:
     """Search with syntax help; a bad query is shown in place with a caret at the column."""
-    limit = 20
+    limit = SEARCH_PAGE
     ctx: dict[str, Any] = {
         "title": "Search",
         "q": q,
         "sort": sort,
         "offset": offset,
         "limit": limit,
+        "max_results": MAX_RESULTS,
         "results": None,
         "facets": {},
         "error": None,
@@ -170,17 +176,33 @@ def compare_page(
         "error": None,
     }
     status = 200
-    if len(chosen) >= 2:
-        try:
-            key = ("compare", tuple(chosen), since or None, until or None)
-            r = ws.cache.get(
-                ws.store, key, lambda: compare_report(ws, chosen, since or None, until or None)
+    try:
+        for name in chosen:
+            get_topic(ws.store, name)
+        if len(chosen) < 2:
+            raise InvalidInputError(
+                "pick at least two topics to compare (up to eight)"
+                if len(topics) >= 2
+                else "save at least two topics (on the overview) to compare them"
             )
-            ctx["r"], ctx["figures"] = r, compare_figures(r)
-        except InvalidInputError as e:
-            ctx["error"] = {"message": str(e)}
-            status = 400
+        key = ("compare", tuple(chosen), since or None, until or None)
+        r = ws.cache.get(
+            ws.store, key, lambda: compare_report(ws, chosen, since or None, until or None)
+        )
+        ctx["r"], ctx["figures"] = r, compare_figures(r)
+    except (InvalidInputError, NotFoundError) as e:
+        ctx["error"] = {"message": str(e)}
+        status = 404 if isinstance(e, NotFoundError) else 400 if t else 200
     return render_page(request, "compare.html", ctx, status_code=status)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_page(request: Request, _: Viewer) -> Response:
+    """The API reference: every route, its parameters, responses and the role it needs."""
+    ops = api_reference(request.app)
+    tags = sorted({op.tag for op in ops})
+    ctx = {"title": "API reference", "ops": ops, "tags": tags, "version": request.app.version}
+    return render_page(request, "api.html", ctx)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -256,6 +278,6 @@ def import_form(
 ) -> Response:
     """Import one uploaded file from the overview's form."""
     summary = import_uploads(state, ws, [file], format or None)
-    return render_page(
-        request, "imported.html", {"title": "Import", "summary": plain(summary.to_dict())}
-    )
+    rejects = {f.path: read_rejects(f.rejects_path) for f in summary.files}
+    ctx = {"title": "Import", "summary": plain(summary.to_dict()), "rejects": rejects}
+    return render_page(request, "imported.html", ctx)
