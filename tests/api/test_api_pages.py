@@ -181,7 +181,8 @@ def page_figures(html: str) -> dict[str, Any]:
 
 
 def test_topic_page_of_one_day_draws_its_share_of_voice(local_client: TestClient) -> None:
-    r = local_client.get("/topics/it_outage", params={"since": "2024-07-19", "until": "2024-07-20"})
+    # a date ``until`` includes its day: this is the one day of 19 July
+    r = local_client.get("/topics/it_outage", params={"since": "2024-07-19", "until": "2024-07-19"})
     assert r.status_code == 200
     sov = page_figures(r.text)["share_of_voice"]
     assert sov["data"] and {t["type"] for t in sov["data"]} == {"bar"}

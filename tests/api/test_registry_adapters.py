@@ -135,3 +135,12 @@ def test_openapi_types_every_analysis_page(db: Path) -> None:
         names = {p["name"] for p in op["parameters"]}
         assert set(spec.params.model_fields) <= names
         assert {"limit", "offset"} <= names
+
+
+def test_share_of_voice_with_a_query_that_matches_nothing(db: Path) -> None:
+    """A topic without posts has 0 posts and 0 % in every interval (it used to crash)."""
+    with agorascope.open(db) as ws:
+        r = ws.listen.share_of_voice(topics=["it_outage", "none=zzzqqqxxx"])
+    none = [row for row in r.rows if row["topic"] == "none"]
+    assert none and all(row["posts"] == 0 and row["share"] == 0 for row in none)
+    assert {row["topic"] for row in r.rows} == {"it_outage", "none"}

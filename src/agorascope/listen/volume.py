@@ -205,7 +205,7 @@ def share_of_voice(
         frames.append(_dense(counts, interval, tz, w, ["posts"]).assign(topic=name))
     long = pd.concat(frames, ignore_index=True)
     wide = long.pivot_table(index="bucket", columns="topic", values="posts", fill_value=0)
-    wide = wide.reindex(columns=list(topics))
+    wide = wide.reindex(columns=list(topics), fill_value=0)
     total = wide.sum(axis=1)
     share = wide.div(total.where(total > 0), axis=0).fillna(0.0) * 100.0
     out = pd.DataFrame({"posts": wide.stack(), "share": share.stack()}).reset_index()

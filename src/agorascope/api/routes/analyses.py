@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from agorascope import registry
 from agorascope.api.deps import Page, Viewer, WorkspaceDep
@@ -61,38 +62,47 @@ def _param(name: str, annotation: Any) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
 
 
-def _query_model(spec: registry.Analysis) -> type[BaseModel]:
-    """The parameter model, tolerant of the route's other query parameters."""
-    config = ConfigDict(extra="ignore", frozen=True)
-    return type(f"{spec.params.__name__}Query", (spec.params,), {"model_config": config})
+_BOUNDS = ("gt", "ge", "lt", "le", "min_length", "max_length")
+
+
+def _field_param(name: str, field: FieldInfo) -> inspect.Parameter:
+    """One query parameter from a field of the parameter model (bounds and help kept)."""
+    bounds = {k: getattr(m, k) for m in field.metadata for k in _BOUNDS if hasattr(m, k)}
+    info = Query(description=field.description, examples=field.examples, **bounds)
+    default = inspect.Parameter.empty if field.is_required() else None
+    annotation: Any = field.annotation
+    if default is None:
+        annotation = annotation | None
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[annotation, info],
+        default=default,
+    )
 
 
 def _endpoint(spec: registry.Analysis) -> Any:
+    fields = spec.params.model_fields
+
     def endpoint(
         ws: Any,
         paging: Any,
-        params: BaseModel,
         q: str | None = None,
         topic: str | None = None,
         since: str | None = None,
         until: str | None = None,
-        **_: Any,
+        **given: Any,
     ) -> dict[str, Any]:
-        values = params.model_dump(exclude_unset=True)
+        values = {k: v for k, v in given.items() if k in fields and v is not None}
         for name in registry.file_fields(spec):
-            if isinstance(values.get(name), Path):  # not a bundled name the field also takes
+            if isinstance(values.get(name), Path):
                 values[name] = ws.settings.data_file(values[name])
         result = Analyses(ws, spec.domain).run(
             spec.name, topic=topic, query=q, since=since, until=until, **values
         )
         return {**result.page(paging.limit, paging.offset), "selection": result.selection}
 
-    head = [
-        _param("_", Viewer),
-        _param("ws", WorkspaceDep),
-        _param("paging", Page),
-        _param("params", Annotated[_query_model(spec), Query()]),
-    ]
+    head = [_param("_", Viewer), _param("ws", WorkspaceDep), _param("paging", Page)]
     window = [
         _param("since", _SINCE).replace(default=None),
         _param("until", _UNTIL).replace(default=None),
@@ -106,7 +116,10 @@ def _endpoint(spec: registry.Analysis) -> Any:
         "window": window,
         "workspace": [],
     }[spec.needs]
-    endpoint.__signature__ = inspect.Signature([*head, *tail])  # type: ignore[attr-defined]
+    params = [_field_param(n, f) for n, f in fields.items()]
+    required = [p for p in params if p.default is inspect.Parameter.empty]
+    optional = [p for p in params if p.default is not inspect.Parameter.empty]
+    endpoint.__signature__ = inspect.Signature([*head, *required, *tail, *optional])  # type: ignore[attr-defined]
     endpoint.__name__ = f"{spec.domain}_{spec.attr}"
     endpoint.__doc__ = f"{spec.summary}\n\n{spec.description}".strip()
     return endpoint
