@@ -26,7 +26,7 @@ from agorascope.query.search import (
 )
 from agorascope.query.to_ibis import WORDS_COLUMN, filter_posts, search_words_column
 from agorascope.query.topics import Topic, add_topic, get_topic, list_topics, remove_topic
-from agorascope.query.words import normalize, words
+from agorascope.text import normalize, words
 
 __all__ = [
     "WORDS_COLUMN",
