@@ -124,7 +124,7 @@ def test_tokenize() -> None:
 
 
 def test_database_terms_equal_the_python_rule_on_real_tweets(ira: Any, ira_arrow: Any) -> None:
-    """The backend's regular expressions count exactly the terms of :func:`tokenize`."""
+    """The backend (the word rule as a UDF) counts exactly the terms of :func:`tokenize`."""
     from collections import Counter
 
     from agorascope.listen.spikes import _term_counts
