@@ -8,12 +8,30 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import networkx as nx
+import pytest
 from listen_data import ira_frame
 
 from agorascope.listen import near_duplicates
 from agorascope.listen.duplicates import normalize_text, shingles
 
 T0 = datetime(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "norm"),
+    [
+        ("RT @ana: L'Amérique  https://t.co/x!", "l amerique"),
+        ("rt RT x", "rt x"),
+        ("Café CAFE\ncafe\u0301 (www.x.org) ﬁn", "cafe cafe cafe fin"),
+        ("mail ana@x.org #Tag", "mail ana x org tag"),
+        (None, ""),
+    ],
+    ids=["rt-mention-link", "leading-rt-only", "word-rule", "not-a-mention", "none"],
+)
+def test_normalize_text_hand_cases(text: str | None, norm: str) -> None:
+    assert normalize_text(text) == norm
+
+
 BASE = "the airport systems are down everywhere because of the update stay home and wait"
 
 

@@ -26,7 +26,7 @@ from agorascope.query.ast import (
 )
 from agorascope.query.lexer import MAX_QUERY_CHARS
 from agorascope.query.parser import MAX_DEPTH, MAX_TERMS
-from agorascope.query.words import hosts
+from agorascope.text import hosts
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,9 @@ def test_words_follow_the_documented_rule(text: str) -> None:
         ("author:@Bob", Keyword("author_handle", "bob")),
         ("#Été", Hashtag("été")),
         ("hashtag:#Vote", Hashtag("vote")),
+        ("#İstanbul", Hashtag("istanbul")),  # as the import lower-cases it
+        ("#ΟΔΟΣ", Hashtag("οδοσ")),
+        ("url:İzmir.GOV.tr", UrlHost("izmir.gov.tr")),
         ("url:https://LeMonde.fr/", UrlHost("lemonde.fr")),
         ("since:2024-07-19", DateBound(datetime(2024, 7, 19), lower=True)),
         ("until:2024-07-19", DateBound(datetime(2024, 7, 20), lower=False)),

@@ -2,8 +2,9 @@
 
 The rules (documented in docs/import.md and tested):
 
-- **hashtag**: ``#`` followed by letters, digits and underscores with at least one non-digit,
-  not preceded by a letter, digit, ``_``, ``&`` or ``/``; stored lower-case without ``#``.
+- **hashtag**: the hashtag rule of :mod:`agorascope.text` (``#`` followed by letters, digits
+  and underscores with at least one non-digit, not preceded by a letter, digit, ``_``, ``&``
+  or ``/``; stored lower-case without ``#``).
 - **mention**: ``@`` followed by 1-50 ASCII letters, digits or underscores, not preceded by a
   letter, digit, ``_`` or ``@`` (so e-mail addresses are not mentions); lower-case, no ``@``.
 - **URL**: ``http://`` or ``https://`` up to white space or ``<>"'``, trailing ``.,;:!?)]``
@@ -19,6 +20,8 @@ than re-extracted; an empty list given by the source counts as given.
 from __future__ import annotations
 
 import duckdb
+
+from agorascope.text import NETLOC_END, SCHEME_PATTERN, hashtags_sql
 
 __all__ = ["MACROS", "TRACKING_PARAMETERS", "install_macros"]
 
@@ -39,7 +42,6 @@ TRACKING_PARAMETERS = (
 )
 
 _TRACKING_RE = "^(" + "|".join(TRACKING_PARAMETERS) + ")(=|$)"
-_HASHTAG_RE = r"(?:^|[^\p{L}\p{N}_&/])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)"
 _MENTION_RE = r"(?:^|[^\p{L}\p{N}_@])@([A-Za-z0-9_]{1,50})"
 _URL_RE = r"""https?://[^\s<>"']+""".replace("'", "''")  # quoted for SQL
 
@@ -53,16 +55,14 @@ MACROS = (
                         lambda x: x <> '' AND NOT regexp_matches(lower(x), '{_TRACKING_RE}')), '&')
               END)
         END)""",
-    r"""CREATE OR REPLACE TEMP MACRO ag_norm_url(u) AS (
-        CASE WHEN regexp_matches(u, '^[A-Za-z][A-Za-z0-9+.-]*://')
-        THEN lower(regexp_extract(u, '^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)', 1))
-             || regexp_extract(u, '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1)
+    rf"""CREATE OR REPLACE TEMP MACRO ag_norm_url(u) AS (
+        CASE WHEN regexp_matches(u, '^{SCHEME_PATTERN}')
+        THEN lower(regexp_extract(u, '^({SCHEME_PATTERN}[^{NETLOC_END}]*)', 1))
+             || regexp_extract(u, '^{SCHEME_PATTERN}[^{NETLOC_END}]*([^?#]*)', 1)
              || ag_query_clean(regexp_extract(u, '^[^?#]*(\?[^#]*)', 1))
              || regexp_extract(u, '(#.*)$', 1)
         ELSE u END)""",
-    f"""CREATE OR REPLACE TEMP MACRO ag_hashtags(t) AS (
-        list_transform(regexp_extract_all(coalesce(t, ''), '{_HASHTAG_RE}', 1),
-                       lambda x: lower(x)))""",
+    f"CREATE OR REPLACE TEMP MACRO ag_hashtags(t) AS ({hashtags_sql('t')})",
     f"""CREATE OR REPLACE TEMP MACRO ag_mentions(t) AS (
         list_transform(regexp_extract_all(coalesce(t, ''), '{_MENTION_RE}', 1),
                        lambda x: lower(x)))""",

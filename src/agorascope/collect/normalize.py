@@ -20,6 +20,7 @@ from agorascope.collect.values import (
     parse_text,
 )
 from agorascope.store.schema import RELATIONS
+from agorascope.text import fold_case
 
 __all__ = ["Normalized", "Warnings", "normalize"]
 
@@ -95,7 +96,7 @@ def _string_list(value: Any, name: str, strip: str) -> list[str] | None:
         if strip:
             text = text.lstrip(strip)
         if name != "urls":
-            text = text.lower()
+            text = fold_case(text)  # as the import derivation lower-cases in the database
         if text:
             out.append(text)
     return out

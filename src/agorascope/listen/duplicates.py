@@ -1,7 +1,8 @@
 """Near-duplicate texts (copy-paste campaigns) found with MinHash LSH (datasketch).
 
-Texts are normalised (lower case, URLs, mentions and ``RT`` prefixes removed, whitespace
-collapsed) and cut into word shingles; identical normalised texts are grouped first, then one
+Texts are normalised (:func:`normalize_text`: the words of the word rule of
+:mod:`agorascope.text`, without links, mentions or a leading ``RT``, joined by one space) and
+cut into word shingles; identical normalised texts are grouped first, then one
 MinHash per distinct text goes into an LSH index. Two texts are linked when LSH makes them
 candidates and their estimated Jaccard similarity reaches ``threshold``; clusters are the
 connected components of those links.
@@ -13,7 +14,6 @@ is ``max_posts`` (default 2 million), beyond which
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -27,24 +27,23 @@ from scipy.sparse.csgraph import connected_components
 from agorascope.errors import ComputationError, InvalidInputError
 from agorascope.listen._common import Steps, window_filter
 from agorascope.store import to_pandas
+from agorascope.text import without_links, words
 
 __all__ = ["near_duplicates", "normalize_text", "shingles"]
 
 MAX_POSTS = 2_000_000
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"@\w+")
-_RT = re.compile(r"^\s*rt\b:?")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def normalize_text(text: str | None) -> str:
-    """Lower case, without URLs, mentions or a leading ``RT``, words separated by one space."""
-    if not text:
-        return ""
-    t = _URL.sub(" ", text.lower())
-    t = _MENTION.sub(" ", t)
-    t = _RT.sub(" ", t)
-    return " ".join(_WORD.findall(t))
+    """The words of ``text`` (:func:`agorascope.text.words`) joined by one space, once link
+    and mention chunks (:func:`agorascope.text.without_links`) and a leading ``rt`` are gone.
+
+    Examples:
+        >>> normalize_text("RT @ana: L'Amérique https://t.co/x")
+        'l amerique'
+    """
+    found = words(without_links(text, mentions=True))
+    return " ".join(found[1:] if found[:1] == ["rt"] else found)
 
 
 def shingles(normalized: str, k: int = 3) -> set[bytes]:

@@ -25,6 +25,7 @@ from agorascope.errors import InvalidInputError
 from agorascope.listen._common import INTERVALS, Window, window_filter
 from agorascope.listen.volume import volume
 from agorascope.store import to_pandas
+from agorascope.text import CJK_CLASS, without_links, without_links_expr, words, words_expr
 
 __all__ = ["Spike", "SpikeExplanation", "detect_spikes", "explain_spike", "tokenize"]
 
@@ -46,41 +47,37 @@ pour pas sur au aux ce il elle ne se dans par plus der die das und ist nicht den
 las y por con para del
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_LINK = r"https?://\S+|www\.\S+"
-_TAG = r"[@#][\p{L}\p{N}_]+"
-_SPLIT = r"[^\p{L}\p{N}_'’-]+"
-_TERM = r"\p{L}(?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}_])?"
-# The same rule for Python's re (no \p classes): letters are [^\W\d_], word characters \w.
-_PY_LINK = re.compile(_LINK)
-_PY_TAG = re.compile(r"[@#]\w+")
-_PY_TERM = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+_MIN_TERM = 3
+_CJK_WORD = f"^[{CJK_CLASS}]$"
+_CJK_WORD_RE = re.compile(_CJK_WORD)
+
+
+def _is_term(word: str) -> bool:
+    return (len(word) >= _MIN_TERM or _CJK_WORD_RE.match(word) is not None) and (
+        word not in _STOPWORDS
+    )
 
 
 def tokenize(text: str | None) -> set[str]:
     """Distinct terms of a text, the rule :func:`explain_spike` applies in the database.
 
-    Lower-case; delete links (``http(s)://`` or ``www.`` up to a space), mentions and hashtags
-    (``@`` or ``#`` and the letters, digits and ``_`` after it: hashtags are counted from the
-    ``hashtags`` column); split on every character other than a letter, a digit, ``_``, an
-    apostrophe (``'`` or ``’``) or a hyphen; in each piece the term runs from its first letter
-    to its last letter, digit or ``_``. Terms shorter than 3 characters and stop words are
-    dropped. ``"RT @a: l'aéroport, 2024!"`` has the one term ``l'aéroport``.
+    The terms are the words of the word rule (:func:`agorascope.text.words`) of the text left
+    once link, mention and hashtag chunks are removed (:func:`agorascope.text.without_links`;
+    hashtags are counted from the ``hashtags`` column), except stop words and words shorter
+    than 3 characters (a CJK ideograph or kana, a word by itself, is kept). A term pasted into
+    a search query matches every post it was counted in. ``"RT @a: l'aéroport, 2024!"`` has
+    the terms ``aeroport`` and ``2024``.
     """
-    if not text:
-        return set()
-    text = _PY_TAG.sub(" ", _PY_LINK.sub(" ", text.lower()))
-    found = (_PY_TERM.search(piece) for piece in re.split(r"[^\w'’-]+", text))
-    terms = (m.group(0) for m in found if m is not None)
-    return {w for w in terms if len(w) >= 3 and w not in _STOPWORDS}
+    return {w for w in words(without_links(text, hashtags=True)) if _is_term(w)}
 
 
 def _term_counts(t: ir.Table) -> pd.DataFrame:
     """How many posts of ``t`` hold each term of :func:`tokenize` (computed by the backend)."""
-    text = t.text.lower().re_replace(_LINK, " ").re_replace(_TAG, " ")
-    pieces = t.select(id=t.platform.fill_null("") + "\x1f" + t.id, piece=text.re_split(_SPLIT))
-    pieces = pieces.select("id", piece=pieces.piece.unnest())  # Spark: a generator stands alone
-    u = pieces.select("id", term=pieces.piece.re_extract(_TERM, 0))
-    u = u.filter((u.term.length() >= 3) & ~u.term.isin(sorted(_STOPWORDS))).distinct()
+    spaced = words_expr(without_links_expr(t.text, hashtags=True)).strip()
+    pieces = t.select(id=t.platform.fill_null("") + "\x1f" + t.id, term=spaced.split(" "))
+    u = pieces.select("id", term=pieces.term.unnest())  # Spark: a generator stands alone
+    long_enough = (u.term.length() >= _MIN_TERM) | u.term.re_search(_CJK_WORD)
+    u = u.filter(long_enough & ~u.term.isin(sorted(_STOPWORDS))).distinct()
     return to_pandas(u.group_by("term").aggregate(n=u.count()))
 
 
@@ -289,12 +286,12 @@ def explain_spike(
     """Terms and hashtags with the highest lift in ``[since, until)`` against the baseline
     window, the top authors and the first post of the spike.
 
-    Terms follow :func:`tokenize` and are counted by the backend (regular expressions in
-    DuckDB or Spark); only the per-term counts come back. Tokenising costs about 15 us per
-    post on two cores, so each side with more than ``term_sample`` posts (None: no limit) has
-    its terms counted in a systematic sample: every k-th post in ``(created_at, platform,
-    id)`` order, ``k = ceil(n / term_sample)``, the same posts on every backend. Hashtags,
-    authors and the first post always use every post.
+    Terms follow :func:`tokenize` and are counted by the backend (the backend form of the
+    word rule, :func:`agorascope.text.words_expr`, in DuckDB or Spark); only the per-term
+    counts come back. Tokenising costs time in every post, so each side with more than
+    ``term_sample`` posts (None: no limit) has its terms counted in a systematic sample: every
+    k-th post in ``(created_at, platform, id)`` order, ``k = ceil(n / term_sample)``, the same
+    posts on every backend. Hashtags, authors and the first post always use every post.
     """
     s = window_filter(posts, since, until, where)
     b = window_filter(posts, baseline_since, baseline_until, where)

@@ -24,14 +24,8 @@ from agorascope.query.search import (
     search,
 )
 from agorascope.query.to_ibis import WORDS_COLUMN, filter_posts, search_words_column
-from agorascope.query.topics import (
-    Topic,
-    add_topic,
-    get_topic,
-    list_topics,
-    remove_topic,
-)
-from agorascope.query.words import normalize, words
+from agorascope.query.topics import Topic, add_topic, get_topic, list_topics, remove_topic
+from agorascope.text import normalize, words
 
 __all__ = [
     "WORDS_COLUMN",

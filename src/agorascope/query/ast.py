@@ -1,6 +1,6 @@
 """The syntax tree of a parsed query: small immutable nodes that every compiler walks.
 
-Words inside nodes are already normalised by the word rule (:mod:`agorascope.query.words`);
+Words inside nodes are already normalised by the word rule (:mod:`agorascope.text`);
 a word may hold the wildcards ``*`` (any run of characters, possibly empty) and ``?`` (exactly
 one character), which never occur in a normalised word of a text.
 """

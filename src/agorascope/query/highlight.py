@@ -12,7 +12,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from agorascope.query.ast import And, Hashtag, Near, Node, Not, Or, Phrase, Term, has_wildcard
-from agorascope.query.words import _WORD_RE, MAX_WORD_CHARS, normalize
+from agorascope.text import MAX_WORD_CHARS, WORD_RE, normalize
 
 __all__ = ["Snippet", "snippet"]
 
@@ -108,7 +108,7 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
         origin.extend([i] * len(n))
     norm = "".join(norm_chars)
     out = []
-    for m in _WORD_RE.finditer(norm):
+    for m in WORD_RE.finditer(norm):
         if len(m.group()) > MAX_WORD_CHARS:
             continue
         out.append((origin[m.start()], origin[m.end() - 1] + 1, m.group()))

@@ -24,8 +24,8 @@ import tantivy
 from agorascope.errors import IndexCorruptError, StoreError
 from agorascope.query.ast import Node
 from agorascope.query.to_tantivy import INT_FIELDS, KEYWORD_FIELDS, build_schema, compile_query
-from agorascope.query.words import ascii_lower, hosts, words_strings
 from agorascope.store import run, run_batches
+from agorascope.text import ascii_lower, hosts, words_strings
 
 __all__ = ["INDEX_COLUMNS", "IndexReport", "SearchIndex"]
 

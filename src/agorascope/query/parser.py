@@ -35,7 +35,7 @@ from agorascope.query.ast import (
     UrlHost,
 )
 from agorascope.query.lexer import Kind, Token, syntax_error, tokenize
-from agorascope.query.words import ascii_lower, query_words
+from agorascope.text import ascii_lower, fold_case, normalize_hashtag, query_words
 
 __all__ = ["MAX_DEPTH", "MAX_DISTANCE", "MAX_PROXIMITY_SPREAD", "MAX_TERMS", "parse"]
 
@@ -200,10 +200,10 @@ class _Parser:
         return Phrase(tuple(found), slop)
 
     def hashtag(self, text: str, pos: int) -> Node:
-        tag = text[1:] if text.startswith("#") else text
+        tag = normalize_hashtag(text[1:] if text.startswith("#") else text)
         if not tag:
             raise self.error("empty hashtag", pos, "a hashtag like #politique")
-        return Hashtag(tag.lower())
+        return Hashtag(tag)
 
     def field(self, token: Token) -> Node:
         name, value, pos = token.field, token.text, token.value_pos
@@ -222,7 +222,7 @@ class _Parser:
         return self.number(name, value, pos)
 
     def url(self, value: str, pos: int) -> Node:
-        domain = value.lower()
+        domain = fold_case(value)
         for scheme in ("https://", "http://"):
             if domain.startswith(scheme):
                 domain = domain[len(scheme) :]

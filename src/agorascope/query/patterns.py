@@ -1,6 +1,6 @@
 """Regular expressions over a words string, shared by the Ibis compiler.
 
-A words string (:func:`agorascope.query.words.words_string`) is ``" w1 w2 ... wn "``: words
+A words string (:func:`agorascope.text.words_string`) is ``" w1 w2 ... wn "``: words
 never hold a space, so a word, phrase or proximity match is a plain substring or a regular
 expression whose only special parts are ``[^ ]`` and counted repeats. Those constructs mean the
 same in RE2 (DuckDB), Java (Spark) and Python, and the words themselves are letters and digits,

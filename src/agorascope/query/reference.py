@@ -28,7 +28,7 @@ from agorascope.query.ast import (
     has_wildcard,
 )
 from agorascope.query.parser import parse
-from agorascope.query.words import ascii_lower, hosts, words
+from agorascope.text import ascii_lower, hosts, words
 
 __all__ = ["matches", "reference_filter"]
 

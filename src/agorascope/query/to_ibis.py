@@ -1,17 +1,14 @@
 """Compile a query into an Ibis filter, so that it runs on any backend (DuckDB, Spark).
 
-The word rule lives in Python (:mod:`agorascope.query.words`); a scalar Python UDF turns each
-text into its words string once per row, and every leaf becomes a plain string test on it
-(``contains`` or a regular expression of :mod:`agorascope.query.patterns`). Fields compile to
-ordinary column comparisons. No SQL text is built: user words only reach the backend as
-literal values of Ibis expressions.
+The word rule lives in :mod:`agorascope.text`; its backend form
+(:func:`~agorascope.text.words_expr`) turns each text into its words string once per row, and
+every leaf becomes a plain string test on it (``contains`` or a regular expression of
+:mod:`agorascope.query.patterns`). Fields compile to ordinary column comparisons. No SQL text
+is built: user words only reach the backend as literal values of Ibis expressions.
 """
 
 from __future__ import annotations
 
-import itertools
-import weakref
-from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -36,12 +33,12 @@ from agorascope.query.ast import (
 )
 from agorascope.query.parser import parse
 from agorascope.query.patterns import near_regex, needs_regex, phrase_regex, word_regex
-from agorascope.query.words import ascii_case_tables, hosts_string, words_string, words_strings
+from agorascope.text import ascii_case_tables, udfs, words_expr, words_strings
 
 __all__ = ["WORDS_COLUMN", "filter_posts", "search_words_column"]
 
 WORDS_COLUMN = "search_words"
-"""Optional column holding :func:`~agorascope.query.words.words_string` of ``text``.
+"""Optional column holding :func:`~agorascope.text.words_string` of ``text``.
 
 When a table has it (a store may fill it at import with :func:`search_words_column`), the
 predicate reads it instead of calling the Python UDF, so that text tests are plain, fast
@@ -50,64 +47,6 @@ string functions of the backend."""
 _WORDS = "_agorascope_words"
 _URL_HOSTS = "_agorascope_url_hosts"
 _LIST_HOSTS = "_agorascope_list_hosts"
-
-
-def agorascope_words(text: str) -> str:
-    """The words string of a text (the word rule, in Python)."""
-    return words_string(text)
-
-
-def agorascope_url_hosts(url: str) -> str:
-    """The host-suffix string of one link."""
-    return hosts_string(url, None)
-
-
-def agorascope_list_hosts(urls: list[str]) -> str:
-    """The host-suffix string of a list of links."""
-    return hosts_string(None, urls)
-
-
-@dataclass(frozen=True)
-class _Udfs:
-    words: Any
-    url_hosts: Any
-    list_hosts: Any
-
-
-_UDFS: dict[int, tuple[weakref.ref[Any], _Udfs]] = {}
-_serial = itertools.count()
-
-
-def _udfs(table: ir.Table) -> _Udfs:
-    """The Python UDFs for the backend of ``table``, under names of their own.
-
-    DuckDB keeps a function in the database, not the connection: a second connection to the
-    same file in one process cannot register a function of the same name. Each backend
-    object therefore gets its own names (backends compare equal by connection, so they are
-    told apart by identity).
-    """
-    try:
-        backend = ibis.get_backend(table)
-    except Exception:  # an unbound table: names are registered when it runs
-        backend = None
-    held = _UDFS.get(id(backend)) if backend is not None else None
-    found = held[1] if held is not None and held[0]() is backend else None
-    if found is None:
-        n = next(_serial)
-        scalar = ibis.udf.scalar.python
-        found = _Udfs(
-            words=scalar(agorascope_words, name=f"agorascope_words_{n}"),
-            url_hosts=scalar(agorascope_url_hosts, name=f"agorascope_url_hosts_{n}"),
-            list_hosts=scalar(agorascope_list_hosts, name=f"agorascope_list_hosts_{n}"),
-        )
-        if backend is not None:
-            key = id(backend)
-
-            def forget(_: weakref.ref[Any], k: int = key) -> None:
-                _UDFS.pop(k, None)
-
-            _UDFS[key] = (weakref.ref(backend, forget), found)
-    return found
 
 
 class _Compiler:
@@ -191,14 +130,14 @@ def filter_posts(table: ir.Table, query: str | Node) -> ir.Table:
     node = parse(query) if isinstance(query, str) else query
     nodes = list(walk(node))
     extra: dict[str, Any] = {}
-    udfs = _udfs(table)
     if any(isinstance(n, Term | Phrase | Near) for n in nodes):
         extra[_WORDS] = (
-            table[WORDS_COLUMN] if WORDS_COLUMN in table.columns else udfs.words(table.text)
+            table[WORDS_COLUMN] if WORDS_COLUMN in table.columns else words_expr(table.text)
         )
     if any(isinstance(n, UrlHost) for n in nodes):
-        extra[_URL_HOSTS] = udfs.url_hosts(table.url)
-        extra[_LIST_HOSTS] = udfs.list_hosts(table.urls)
+        fns = udfs(table)
+        extra[_URL_HOSTS] = fns.url_hosts(table.url)
+        extra[_LIST_HOSTS] = fns.list_hosts(table.urls)
     expr = table.mutate(**extra) if extra else table
     predicate = _Compiler(expr).compile(node)
     out = expr.filter(predicate)

@@ -2,7 +2,7 @@
 
 Queries are built with ``tantivy.Query`` constructors (never tantivy's own query syntax), so
 no user text is ever parsed by tantivy. The ``words`` field holds the words string of the word
-rule (:mod:`agorascope.query.words`), split on spaces by tantivy's ``whitespace`` tokenizer:
+rule (:mod:`agorascope.text`), split on spaces by tantivy's ``whitespace`` tokenizer:
 the index and the reference evaluator therefore see the very same words and positions.
 """
 
