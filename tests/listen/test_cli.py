@@ -163,3 +163,22 @@ def test_end_to_end_on_a_store_file(tmp_path: Path, ira_arrow: Any, ira: Any) ->
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
     assert [r["reach"] for r in got] == list(amplifier_tiers(ira)["reach"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["volume"],
+        ["volume", "--interval", "hour", "--tz", "Europe/Paris"],
+        ["spikes"],
+        ["trend", "--query", "hello"],
+        ["share-of-voice", "a=hello", "b=world"],
+    ],
+    ids=lambda a: "-".join(a[:2]),
+)
+def test_posts_without_dates_give_an_empty_series(use: Any, table: Any, args: list[str]) -> None:
+    use(table([{"id": str(i), "author_id": "a", "text": "hello world"} for i in range(3)]))
+    result = runner.invoke(app, ["listen", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["series"] if isinstance(data, dict) else data) == []
