@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +21,7 @@ from agorascope.elections import (
     simulate_table,
     write_report,
 )
-from agorascope.errors import InvalidInputError
+from agorascope.timeutil import parse_day
 
 app = typer.Typer(
     help="Poll aggregation, Electoral College simulation, backtests.", no_args_is_help=True
@@ -66,12 +66,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise InvalidInputError(f"--as-of must be YYYY-MM-DD, got {text!r}") from None
+    return None if text is None else parse_day(text, "--as-of")
 
 
 def _fund(text: str) -> str | Path | None:

@@ -30,7 +30,7 @@ def register(root: typer.Typer) -> None:
 QueryOpt = Annotated[str | None, typer.Option("--query", "-q", help="Boolean query.")]
 TopicOpt = Annotated[str | None, typer.Option("--topic", "-t", help="Saved topic name.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Window start, ISO (UTC).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Window end, exclusive.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Window end; a date is included.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 IntervalOpt = Annotated[str, typer.Option("--interval", help="minute, hour, day, week or month.")]
 TzOpt = Annotated[str, typer.Option("--tz", help="IANA time zone of the intervals.")]

@@ -60,7 +60,7 @@ def report_command(
     topic: Annotated[str, typer.Option("--topic", "-t", help="Saved topic name (or a query).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
     since: Annotated[str | None, typer.Option(help="Window start, ISO (UTC).")] = None,
-    until: Annotated[str | None, typer.Option(help="Window end, exclusive.")] = None,
+    until: Annotated[str | None, typer.Option(help="Window end; a date is included.")] = None,
 ) -> None:
     """Write a topic's report as one self-contained HTML file (works offline)."""
     from agorascope.report import write_report

@@ -11,9 +11,9 @@ from __future__ import annotations
 from agorascope.report.cache import ReportCache
 from agorascope.report.data import (
     CompareReport,
+    PageWindow,
     Selection,
     TopicReport,
-    Window,
     compare_report,
     default_window,
     overview_report,
@@ -33,10 +33,10 @@ from agorascope.report.tree import CascadeTree, cascade_tree, tree_layout
 __all__ = [
     "CascadeTree",
     "CompareReport",
+    "PageWindow",
     "ReportCache",
     "Selection",
     "TopicReport",
-    "Window",
     "cascade_tree",
     "compare_figures",
     "compare_report",

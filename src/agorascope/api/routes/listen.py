@@ -29,7 +29,7 @@ router = APIRouter(
 )
 
 Since = Annotated[str | None, Query(max_length=40, description="Window start (ISO, UTC).")]
-Until = Annotated[str | None, Query(max_length=40, description="Window end, exclusive.")]
+Until = Annotated[str | None, Query(max_length=40, description="Window end; a date is included.")]
 Interval = Annotated[Literal["minute", "hour", "day", "week", "month"], Query()]
 Tz = Annotated[str, Query(max_length=64, description="IANA time zone of the intervals.")]
 By = Literal["country", "lang", "platform", "relation", "author"]
