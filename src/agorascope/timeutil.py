@@ -14,17 +14,57 @@ So ``since=2024-07-19&until=2024-07-19`` is the whole of 19 July.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import overload
 
 from agorascope.errors import InvalidInputError
 
-__all__ = ["Window", "parse_instant", "to_utc_naive"]
+__all__ = ["Window", "parse_day", "parse_instant", "to_utc_naive"]
 
-_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+_DAY_LENGTH = 10
+"""Longest ISO 8601 calendar day (``2024-07-19``, ``20240719``, ``2024-W29-5``); longer text
+must be a date and time."""
+
+_EXAMPLES = "e.g. 2024-07-19 or 2024-07-19T06:00Z"
 
 
+def _parse_text(text: str) -> date | datetime:
+    """An ISO 8601 day (a ``date``) or date and time (a ``datetime``)."""
+    text = text.strip()
+    try:
+        if len(text) <= _DAY_LENGTH:
+            return date.fromisoformat(text)
+        if text.endswith("z"):  # RFC 3339 allows a lower-case zone letter; Python does not
+            text = text[:-1] + "Z"
+        return datetime.fromisoformat(text)
+    except ValueError as e:
+        raise InvalidInputError(f"not an ISO date or time: {text!r} ({_EXAMPLES})") from e
+
+
+def parse_day(text: str, name: str = "date") -> date:
+    """A calendar day written ``YYYY-MM-DD`` (a date, not an instant: ``--as-of``).
+
+    Args:
+        text: the text to read.
+        name: what the text is, for the error message (``--as-of``).
+
+    Raises:
+        InvalidInputError: the text is not an ISO day.
+    """
+    try:
+        value = _parse_text(text)
+    except InvalidInputError:
+        value = None
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidInputError(f"{name} must be a day, YYYY-MM-DD (2024-07-19), got {text!r}")
+    return value
+
+
+@overload
+def to_utc_naive(value: None, *, end: bool = False) -> None: ...
+@overload
+def to_utc_naive(value: datetime | date | str, *, end: bool = False) -> datetime: ...
 def to_utc_naive(value: datetime | date | str | None, *, end: bool = False) -> datetime | None:
     """A naive UTC datetime from a datetime, a date or an ISO 8601 string.
 
@@ -38,21 +78,19 @@ def to_utc_naive(value: datetime | date | str | None, *, end: bool = False) -> d
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
-        if _DATE_ONLY.match(text):
-            value = date.fromisoformat(text)
-        else:
-            try:
-                value = datetime.fromisoformat(text)
-            except ValueError as e:
-                raise InvalidInputError(
-                    f"not an ISO date or time: {value!r} (e.g. 2024-07-19 or 2024-07-19T06:00Z)"
-                ) from e
+        value = _parse_text(value)
     if not isinstance(value, datetime):
         start = datetime(value.year, value.month, value.day)
-        return start + timedelta(days=1) if end else start
+        if not end:
+            return start
+        if value == date.max:
+            raise InvalidInputError(f"no day follows {value.isoformat()}: give an earlier until")
+        return start + timedelta(days=1)
     if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
+        try:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as e:
+            raise InvalidInputError(f"out of range in UTC: {value.isoformat()}") from e
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,60 @@ def test_every_listen_analysis_answers(local_client: TestClient, path: str) -> N
     assert set(body) == {"items", "total", "limit", "offset", "meta", "selection"}
     assert len(body["items"]) <= 5
     assert body["selection"]["name"] == "it_outage" and body["selection"]["is_topic"]
+
+
+def _hoax_spikes(spikes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    handle = SCENARIO.hoax.handle
+    return [s for s in spikes if s["explanation"]["first_post"]["author_handle"] == handle]
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {},
+        {"since": "2024-07-19", "until": "2024-07-20"},
+        {"since": "2024-07-19", "until": "2024-07-19"},
+    ],
+    ids=["no-window", "burst-and-next-day", "burst-day"],
+)
+def test_the_hoax_spike_is_found_in_any_window_that_holds_it(
+    local_client: TestClient, window: dict[str, str]
+) -> None:
+    day = SCENARIO.start.date().isoformat()
+    window = {k: day if v == "2024-07-19" else v for k, v in window.items()}
+    r = local_client.get("/api/listen/spikes", params={"topic": "it_outage", **window})
+    assert r.status_code == 200, r.text[:300]
+    hoax = _hoax_spikes(r.json()["items"])
+    assert len(hoax) == 1
+    assert (
+        hoax[0]["start"]
+        == (SCENARIO.start + timedelta(hours=SCENARIO.hoax.at_h))
+        .replace(minute=0, second=0, microsecond=0)
+        .isoformat()
+    )
+
+
+def test_the_topic_page_of_the_burst_day_shows_the_hoax_spike(demo_db: Path) -> None:
+    from agorascope.report.data import topic_report
+    from agorascope.store import Store
+
+    store = Store.open(demo_db)
+    try:
+        day = SCENARIO.start.date().isoformat()
+        r = topic_report(store, "it_outage", day, day)
+        assert (r.window.since, r.window.until) == (SCENARIO.start, SCENARIO.start + timedelta(1))
+        assert len(_hoax_spikes(r.spikes)) == 1
+    finally:
+        store.close()
+
+
+def test_the_until_hint_of_the_topic_page_shows_the_same_window(local_client: TestClient) -> None:
+    html = local_client.get("/topics/it_outage").text
+    hint = re.search(r'name="until" value="" placeholder="([^"]*)"', html)
+    assert hint is not None
+    shown = local_client.get("/api/topics/it_outage/report").json()["window"]
+    again = local_client.get("/api/topics/it_outage/report", params={"until": hint.group(1)})
+    assert again.json()["window"]["until"] == shown["until"]
 
 
 def test_share_of_voice_and_compare(local_client: TestClient) -> None:

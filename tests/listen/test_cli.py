@@ -123,3 +123,24 @@ def test_gexf_option(ira_db: Path, tmp_path: Path) -> None:
     result = _run(ira_db, ["coordination", "--window", "21600", "--gexf", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["volume"],
+        ["volume", "--interval", "hour", "--tz", "Europe/Paris"],
+        ["spikes"],
+        ["trend", "--query", "hello"],
+        ["share-of-voice", "a=hello", "b=world"],
+    ],
+    ids=lambda a: "-".join(a[:2]),
+)
+def test_posts_without_dates_give_an_empty_series(tmp_path: Path, args: list[str]) -> None:
+    from listen_data import view_table
+
+    rows = [{"id": str(i), "author_id": "a", "author_handle": "a", "text": "hello world"}
+            for i in range(3)]  # fmt: skip
+    db = store_file(tmp_path / "undated.duckdb", view_table(rows))
+    data = _json(db, args)
+    assert data["items"] == [] and data["total"] == 0

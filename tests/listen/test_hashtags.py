@@ -51,7 +51,7 @@ def test_rising_hashtags_on_ira(ira: Any) -> None:
         key=lambda r: (-r[3], -r[1], r[0]),
     )
     assert len(exp) >= 20
-    got = rising_hashtags(ira, "2015-09-01", "2015-12-01", n=1000)
+    got = rising_hashtags(ira, "2015-09-01", "2015-11-30", n=1000)
     assert list(got["hashtag"]) == [r[0] for r in exp]
     assert list(got["previous"]) == [r[2] for r in exp]
     assert list(got["growth"]) == pytest.approx([r[3] for r in exp])
@@ -107,7 +107,7 @@ def test_trend_on_ira_matches_pandas(ira: Any) -> None:
     share = d["tags"].map(lambda ts: tag in ts).groupby(month).mean()
     assert share.max() > 0
     exp = (100 * share / share.max()).round(9)
-    got = trend(ira, ira.hashtags.contains(tag), "2016-01-01", "2017-01-01", interval="month")
+    got = trend(ira, ira.hashtags.contains(tag), "2016-01-01", "2016-12-31", interval="month")
     got = got[got["total"] > 0]
     assert list(got["bucket"]) == list(exp.index)
     assert list(got["index"].round(9)) == pytest.approx(list(exp))

@@ -76,7 +76,34 @@ def test_one_spike_hand_case(table: Any) -> None:
 
 
 def test_flat_series_has_no_spike(table: Any) -> None:
-    assert detect_spikes(table(_hourly([5] * 30)), T0, T0 + timedelta(hours=30)) == []
+    flat = table(_hourly([5] * 30))
+    assert detect_spikes(flat, T0 + timedelta(hours=12), T0 + timedelta(hours=30)) == []
+    # the window opens on the first post: before it the data is quiet (zeros)
+    onset = detect_spikes(flat, T0, T0 + timedelta(hours=30), explain=False)
+    assert [(s.start, s.baseline_mean, s.baseline_sd) for s in onset] == [(T0, 0.0, 1.0)]
+
+
+def test_the_baseline_is_read_before_the_window(table: Any) -> None:
+    rows = _hourly([*[2, 3] * 6, 30, 2])
+    w = T0 + timedelta(hours=12), T0 + timedelta(hours=14)
+    found = detect_spikes(table(rows), *w, explain=False)
+    assert [(s.start, s.posts) for s in found] == [(T0 + timedelta(hours=12), 30)]
+    assert found[0].baseline_mean == pytest.approx(2.5)
+    # no window: the spike is found the same way, once
+    again = detect_spikes(table(rows), explain=False)
+    assert [(s.start, s.baseline_mean) for s in again] == [(found[0].start, 2.5)]
+
+
+def test_fewer_earlier_intervals_count_as_quiet(table: Any) -> None:
+    rows = _hourly([2, 3, 2, 9])
+    found = detect_spikes(table(rows), explain=False)
+    assert len(found) == 1 and found[0].start == T0 + timedelta(hours=3)
+    # baseline: 9 quiet hours before the first post, then 2, 3, 2
+    base = [0] * 9 + [2, 3, 2]
+    m = sum(base) / 12
+    sd = (sum((x - m) ** 2 for x in base) / 12) ** 0.5
+    assert found[0].baseline_mean == pytest.approx(m)
+    assert found[0].baseline_sd == pytest.approx(max(sd, 1.0))
 
 
 def test_min_posts_and_threshold(table: Any) -> None:
@@ -92,12 +119,14 @@ def test_min_posts_and_threshold(table: Any) -> None:
 def test_spikes_on_ira_match_the_rule(ira: Any) -> None:
     from agorascope.listen import volume
 
-    since, until = "2016-01-01", "2017-01-01"
-    series = volume(ira, since, until, interval="day")["posts"].tolist()
+    since, until = "2016-01-01", "2016-12-31"
+    # the baseline of the first days is read before the window: 8 days back (one spare)
+    series = volume(ira, "2015-12-24", until, interval="day")["posts"].tolist()
+    assert sum(series[:8]) > 0
     found = detect_spikes(ira, since, until, interval="day", baseline=7, explain=False)
     assert found
     starts = []
-    i = 7
+    i = 8
     while i < len(series):  # the documented rule, re-implemented plainly
         base = series[i - 7 : i]
         m = sum(base) / 7
@@ -107,7 +136,7 @@ def test_spikes_on_ira_match_the_rule(ira: Any) -> None:
             while i + 1 < len(series) and series[i + 1] >= m + sd:
                 i += 1
         i += 1
-    first = datetime(2016, 1, 1)
+    first = datetime(2015, 12, 24)
     assert [s.start for s in found] == [first + timedelta(days=k) for k in starts]
     top = found[0]
     ex = explain_spike(

@@ -25,7 +25,7 @@ def test_daily_volume_matches_pandas_on_ira(ira: Any) -> None:
     expected = d.groupby(d.t.dt.floor("D")).agg(
         posts=("t", "size"), authors=("author_id", "nunique")
     )
-    got = volume(ira, "2016-01-01", "2016-04-01", interval="day").set_index("bucket")
+    got = volume(ira, "2016-01-01", "2016-03-31", interval="day").set_index("bucket")
     assert len(got) == 91  # every day of the window, empty ones too
     assert got["posts"].sum() == len(d)
     nonzero = got[got["posts"] > 0]
@@ -47,7 +47,7 @@ def test_local_buckets_match_pandas_time_zones(ira: Any, tz: str, interval: str,
     else:
         key = local.dt.floor("h")
     expected = key.value_counts().sort_index()
-    got = volume(ira, "2015-01-01", "2017-01-01", interval=interval, tz=tz)
+    got = volume(ira, "2015-01-01", "2016-12-31", interval=interval, tz=tz)
     got = got[got["posts"] > 0].set_index("bucket")["posts"]
     assert list(got.index) == list(expected.index)
     assert list(got) == list(expected)
@@ -93,7 +93,7 @@ def test_engagement_and_nulls_hand_case(table: Any) -> None:
             {"id": "3", "author_id": None, "created_at": datetime(2024, 1, 2, 10), "likes": 1},
         ]
     )
-    got = volume(posts, "2024-01-01", "2024-01-03")
+    got = volume(posts, "2024-01-01", "2024-01-02")
     assert list(got["posts"]) == [2, 1]
     assert list(got["authors"]) == [1, 0]
     assert list(got["engagement"]) == [10, 1]
@@ -113,7 +113,7 @@ def test_summary_previous_period_and_daily_average(table: Any) -> None:
     rows += [
         {"id": f"q{i}", "author_id": "b", "created_at": datetime(2024, 1, 8 + i)} for i in range(3)
     ]
-    s = volume_summary(table(rows), "2024-01-08", "2024-01-11")
+    s = volume_summary(table(rows), "2024-01-08", "2024-01-10")
     assert (s.posts, s.authors, s.engagement) == (3, 1, 0)
     # previous period: Jan 5, 6, 7 -> p4, p5 (Jan 5, 6) ; Jan 7 has none
     assert (s.previous_posts, s.previous_authors, s.previous_engagement) == (2, 2, 2)
@@ -127,7 +127,7 @@ def test_summary_matches_pandas_on_ira(ira: Any) -> None:
     d = _raw()
     cur = d[(d.t >= "2016-03-01") & (d.t < "2016-04-01")]
     prev = d[(d.t >= "2016-01-30") & (d.t < "2016-03-01")]
-    s = volume_summary(ira, "2016-03-01", "2016-04-01")
+    s = volume_summary(ira, "2016-03-01", "2016-03-31")  # March, whole days
     assert s.posts == len(cur) and s.previous_posts == len(prev)
     assert s.authors == cur.author_id.nunique()
     assert s.posts_change == pytest.approx(100 * (len(cur) - len(prev)) / len(prev))
@@ -144,7 +144,7 @@ def test_share_of_voice_hand_case(table: Any) -> None:
         ]
     )
     topics = {"en": posts.filter(posts.lang == "en"), "fr": posts.filter(posts.lang == "fr")}
-    got = share_of_voice(topics, "2024-01-01", "2024-01-04")
+    got = share_of_voice(topics, "2024-01-01", "2024-01-03")
     day1 = got[got["bucket"] == pd.Timestamp("2024-01-01")].set_index("topic")
     assert day1.loc["en", "share"] == pytest.approx(200 / 3)
     assert day1.loc["fr", "posts"] == 1

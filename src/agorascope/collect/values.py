@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cache
 from typing import Any
 
 from agorascope.collect.canonical import FieldError
+from agorascope.errors import InvalidInputError
+from agorascope.timeutil import to_utc_naive
 
 __all__ = [
     "parse_bool",
@@ -52,17 +54,12 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def _to_utc_naive(dt: datetime) -> datetime:
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(UTC).replace(tzinfo=None)
-    return dt
-
-
 def parse_datetime(value: Any, field: str = "created_at") -> datetime | None:
     """A point in time as a naive UTC datetime.
 
     Accepts datetimes (naive ones are taken as UTC), epoch seconds or milliseconds, ISO 8601
-    (``2024-07-19T04:09:00Z``, ``2024-07-19 06:09:00+02:00``), month-first slashed dates
+    as :func:`agorascope.timeutil.to_utc_naive` reads it (``2024-07-19T04:09:00Z``,
+    ``2024-07-19 06:09:00+02:00``; a bare day is its midnight), month-first slashed dates
     (``10/1/2017 19:58``), the Twitter v1.1 format and RFC 2822 (feeds).
 
     Raises:
@@ -72,7 +69,7 @@ def parse_datetime(value: Any, field: str = "created_at") -> datetime | None:
         return None
     dt: datetime | None = None
     if isinstance(value, datetime):
-        dt = _to_utc_naive(value)
+        dt = to_utc_naive(value)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         dt = _from_epoch(float(value), field)
     elif isinstance(value, str):
@@ -107,18 +104,17 @@ def _parse_date_string(text: str, field: str) -> datetime:
                             int(second or 0))  # fmt: skip
         except ValueError:
             pass
-    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
     try:
-        return _to_utc_naive(datetime.fromisoformat(iso))
-    except ValueError:
+        return to_utc_naive(text)  # ISO 8601, as the time kernel reads it
+    except InvalidInputError:
         pass
     for fmt in _DATE_FORMATS:
         try:
-            return _to_utc_naive(datetime.strptime(text, fmt))
+            return to_utc_naive(datetime.strptime(text, fmt))
         except ValueError:
             continue
     try:
-        return _to_utc_naive(parsedate_to_datetime(text))
+        return to_utc_naive(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
         pass
     shown = text if len(text) <= 60 else text[:57] + "..."

@@ -30,7 +30,13 @@ from agorascope.listen.hashtags import (
     top_hashtags,
     trend,
 )
-from agorascope.listen.spikes import Spike, SpikeExplanation, detect_spikes, explain_spike
+from agorascope.listen.spikes import (
+    Spike,
+    SpikeExplanation,
+    detect_spikes,
+    explain_spike,
+    spike_lookback,
+)
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "near_duplicates",
     "rising_hashtags",
     "share_of_voice",
+    "spike_lookback",
     "top_authors",
     "top_hashtags",
     "trend",

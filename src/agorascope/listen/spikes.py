@@ -7,6 +7,12 @@ deviation ``s`` of the ``baseline`` intervals just before it; the noise floor is
 spike); ``z = (count - m) / sd``. A spike starts at an interval with ``z >= threshold`` and
 ``count >= min_posts``; it keeps the baseline frozen at its start and lasts while the count
 stays at or above ``m + sd``; the next interval below ends it.
+
+The baseline is read from the data even before ``since`` (see :func:`spike_lookback`), so the
+first interval of a window can open a spike. Intervals without posts count 0, the time before
+the first post included: with fewer than ``baseline`` earlier intervals in the data (no window,
+or a window opening on the first post), the missing ones are zeros, and a topic's first burst
+stands out against the quiet before it.
 """
 
 from __future__ import annotations
@@ -19,15 +25,23 @@ from typing import Any, cast
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from agorascope.errors import InvalidInputError
-from agorascope.listen._common import INTERVALS, Window, window_filter
+from agorascope.listen._common import INTERVALS, Window, local_bounds, window_filter
 from agorascope.listen.volume import volume
 from agorascope.store import to_pandas
 from agorascope.text import CJK_CLASS, without_links, without_links_expr, words, words_expr
 
-__all__ = ["Spike", "SpikeExplanation", "detect_spikes", "explain_spike", "tokenize"]
+__all__ = [
+    "Spike",
+    "SpikeExplanation",
+    "detect_spikes",
+    "explain_spike",
+    "spike_lookback",
+    "tokenize",
+]
 
 TERM_SAMPLE = 10_000
 """Most posts of a spike (and of its baseline) whose terms :func:`explain_spike` counts."""
@@ -144,10 +158,21 @@ class Spike:
         return asdict(self)
 
 
-def _next(bucket: pd.Timestamp, interval: str) -> pd.Timestamp:
+def _shift(bucket: pd.Timestamp, interval: str, n: int) -> pd.Timestamp:
+    """The bucket ``n`` intervals after ``bucket`` (before it when ``n`` is negative)."""
     if interval == "month":
-        return bucket + pd.DateOffset(months=1)
-    return bucket + pd.Timedelta(_STEP[interval])
+        return bucket + pd.DateOffset(months=n)
+    return bucket + pd.Timedelta(_STEP[interval]) * n
+
+
+def spike_lookback(since: datetime, interval: str, baseline: int = 12) -> datetime:
+    """The earliest instant :func:`detect_spikes` reads for a window starting at ``since``.
+
+    ``baseline`` intervals before ``since``, and one more so that a change of UTC offset in the
+    time zone of the buckets never shortens the baseline.
+    """
+    start: datetime = _shift(pd.Timestamp(since), interval, -baseline - 1).to_pydatetime()
+    return start
 
 
 def detect_spikes(
@@ -184,11 +209,21 @@ def detect_spikes(
     if baseline < 2:
         raise InvalidInputError("the baseline needs at least 2 intervals")
     w = Window.of(since, until)
-    series = volume(posts, w.since, w.until, interval=interval, tz=tz, where=where)
-    counts = series["posts"].to_numpy(dtype=float)
-    buckets = list(series["bucket"])
+    lookback = None if w.since is None else spike_lookback(w.since, interval, baseline)
+    series = volume(posts, lookback, w.until, interval=interval, tz=tz, where=where)
+    buckets: list[Any] = list(series["bucket"])
+    # Intervals before the window (or before the first post) are read, not shown: the first
+    # interval that may open a spike is the window's first one (or the first post's).
+    first = 0
+    if w.since is not None:
+        lo = local_bounds(tz, w.since, None, interval)[0]
+        first = next((k for k, b in enumerate(buckets) if b >= lo), len(buckets))
+    # Fewer than ``baseline`` earlier intervals exist: the time before them was quiet (zeros).
+    pad = max(baseline - first, 0)
+    counts = np.concatenate([np.zeros(pad), series["posts"].to_numpy(dtype=float)])
+    buckets = [None] * pad + buckets
     spikes: list[Spike] = []
-    i = baseline
+    i = first + pad
     while i < len(counts):
         base = counts[i - baseline : i]
         m = float(base.mean())
@@ -201,7 +236,7 @@ def detect_spikes(
             span = counts[i : j + 1]
             k = i + int(span.argmax())
             start, end = buckets[i], buckets[j]
-            until_local = _next(pd.Timestamp(end), interval)
+            until_local = _shift(pd.Timestamp(end), interval, 1)
             spikes.append(
                 Spike(
                     start=pd.Timestamp(start).to_pydatetime(),
@@ -225,8 +260,7 @@ def detect_spikes(
             i += 1
     if explain:
         for s in spikes:
-            idx = buckets.index(pd.Timestamp(s.start))
-            base_since = _to_utc(pd.Timestamp(buckets[max(idx - baseline, 0)]), tz)
+            base_since = _to_utc(_shift(pd.Timestamp(s.start), interval, -baseline), tz)
             s.explanation = explain_spike(
                 posts, s.start_utc, s.until_utc, base_since, s.start_utc, top=top, where=where
             )

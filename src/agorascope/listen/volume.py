@@ -40,7 +40,8 @@ def volume(
     Args:
         posts: posts (``post_view`` columns), already narrowed to a topic or query.
         since: start of the window (inclusive, UTC when naive).
-        until: end of the window (exclusive).
+        until: end of the window (exclusive; a date includes that day, see
+            :class:`agorascope.timeutil.Window`).
         interval: ``minute``, ``hour``, ``day``, ``week`` (Monday) or ``month``.
         tz: IANA time zone in which intervals are cut (``Europe/Paris``).
         where: optional extra Ibis predicate on ``posts``.
@@ -49,9 +50,11 @@ def volume(
         One row per interval: ``bucket`` (local start), ``posts``, ``authors`` (distinct
         ``(platform, author_id)``), ``engagement`` (likes + reposts + replies), ``likes``,
         ``reposts``, ``replies``, ``views``; empty intervals inside the window are zeros.
+        Posts without ``created_at`` are in no interval: with no dated post and an open
+        window, the series is empty.
     """
     w = Window.of(since, until)
-    t = window_filter(posts, w.since, w.until, where)
+    t = _dated(posts, w, where)
     t = t.mutate(bucket=bucket_expr(t, interval, tz, w.since, w.until))
     # one distinct count per bucket: with many small buckets this beats grouped_totals
     agg = t.group_by("bucket").aggregate(
@@ -65,6 +68,12 @@ def volume(
     )
     df = to_pandas(agg)
     return _dense(df, interval, tz, w, list(_COUNTS))
+
+
+def _dated(posts: ir.Table, w: Window, where: ir.BooleanValue | None) -> ir.Table:
+    """The posts of the window that have a date (an undated post is in no interval)."""
+    t = window_filter(posts, w.since, w.until, where)
+    return t.filter(t.created_at.notnull())
 
 
 def _dense(df: pd.DataFrame, interval: str, tz: str, w: Window, cols: list[str]) -> pd.DataFrame:
@@ -199,7 +208,7 @@ def share_of_voice(
     w = Window.of(since, until)
     frames = []
     for name, table in topics.items():
-        t = window_filter(table, w.since, w.until, None)
+        t = _dated(table, w, None)
         t = t.mutate(bucket=bucket_expr(t, interval, tz, w.since, w.until))
         counts = to_pandas(t.group_by("bucket").aggregate(posts=t.count()))
         frames.append(_dense(counts, interval, tz, w, ["posts"]).assign(topic=name))

@@ -12,11 +12,9 @@ Grammar (operators are upper-case; adjacent terms mean AND)::
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
 from math import comb
 
-from agorascope.errors import QuerySyntaxError
+from agorascope.errors import InvalidInputError, QuerySyntaxError
 from agorascope.query.ast import (
     KEYWORD_COLUMNS,
     NUMBER_COLUMNS,
@@ -36,6 +34,7 @@ from agorascope.query.ast import (
 )
 from agorascope.query.lexer import Kind, Token, syntax_error, tokenize
 from agorascope.text import ascii_lower, fold_case, normalize_hashtag, query_words
+from agorascope.timeutil import to_utc_naive
 
 __all__ = ["MAX_DEPTH", "MAX_DISTANCE", "MAX_PROXIMITY_SPREAD", "MAX_TERMS", "parse"]
 
@@ -48,8 +47,6 @@ MAX_DISTANCE = 50
 MAX_PROXIMITY_SPREAD = 500
 """Most ways of placing a proximity phrase's words (``comb(k + n - 1, n - 1)``)."""
 
-_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 _COMPARE_OPS: tuple[CompareOp, ...] = (">=", "<=", ">", "<", "=")
 
 
@@ -232,20 +229,12 @@ class _Parser:
         return UrlHost(domain)
 
     def date(self, name: str, value: str, pos: int) -> Node:
-        expected = "a date like 2024-07-19 or 2024-07-19T18:30"
+        # The time kernel's rule, as on the command line and in the API: ``until:`` a day
+        # includes that day, ``until:`` a date and time is the exclusive instant.
         try:
-            if _DAY_RE.fullmatch(value):
-                day = date.fromisoformat(value)
-                at = datetime(day.year, day.month, day.day)
-                if name == "until":
-                    at += timedelta(days=1)
-            elif _TIME_RE.fullmatch(value):
-                at = datetime.fromisoformat(value)
-                if name == "until":
-                    at += timedelta(microseconds=1)
-            else:
-                raise ValueError(value)
-        except (ValueError, OverflowError, IndexError):
+            at = to_utc_naive(value, end=name == "until")
+        except InvalidInputError:
+            expected = "a date like 2024-07-19 or 2024-07-19T18:30"
             raise self.error(f"bad date for '{name}:'", pos, expected) from None
         return DateBound(at, lower=name == "since")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from agorascope.report.cache import ReportCache
 from agorascope.report.data import (
     CompareReport,
+    PageWindow,
     TopicReport,
-    Window,
     compare_report,
     default_window,
     overview_report,
@@ -31,9 +31,9 @@ from agorascope.report.tree import CascadeTree, cascade_tree, tree_layout
 __all__ = [
     "CascadeTree",
     "CompareReport",
+    "PageWindow",
     "ReportCache",
     "TopicReport",
-    "Window",
     "cascade_tree",
     "compare_figures",
     "compare_report",

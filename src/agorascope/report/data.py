@@ -23,16 +23,15 @@ from agorascope.report.tree import CascadeTree, cascade_tree
 from agorascope.selection import Selection
 from agorascope.store import run, to_pandas
 from agorascope.store.stats import overview
-from agorascope.timeutil import Window as TimeWindow
-from agorascope.timeutil import to_utc_naive
+from agorascope.timeutil import Window
 
 if TYPE_CHECKING:
     from agorascope.workspace import Workspace
 
 __all__ = [
     "CompareReport",
+    "PageWindow",
     "TopicReport",
-    "Window",
     "compare_report",
     "default_window",
     "overview_report",
@@ -51,12 +50,17 @@ MAX_WINDOW_HOURS = 24 * 10
 
 
 @dataclass(frozen=True)
-class Window:
-    """A UTC window ``[since, until)`` and the interval its timeline is cut in."""
+class PageWindow:
+    """What a page shows: a closed UTC window ``[since, until)`` and its timeline's interval."""
 
     since: datetime
     until: datetime
     interval: str
+
+    @property
+    def last_day(self) -> str:
+        """The last day the window holds, ISO: as an ``until`` it shows the window again."""
+        return (self.until - timedelta(microseconds=1)).date().isoformat()
 
     def to_dict(self) -> dict[str, Any]:
         """ISO strings."""
@@ -80,16 +84,18 @@ def default_window(
     since: datetime | date | str | None = None,
     until: datetime | date | str | None = None,
     interval: str | None = None,
-) -> Window:
+) -> PageWindow:
     """The window to show: the given ends, else the posts' own span padded to whole days.
 
+    The ends follow :class:`agorascope.timeutil.Window` (a date ``until`` includes its day).
     One day before the first post is included so that a burst at the very start of a topic
     has a quiet baseline to stand out against.
 
     Raises:
         InvalidInputError: ``since`` is not before ``until``, or a bad date.
     """
-    lo, hi = to_utc_naive(since), to_utc_naive(until, end=True)
+    given = Window.of(since, until)
+    lo, hi = given.since, given.until
     if lo is None or hi is None:
         row = run(posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()))
         first, last = row["a"][0].as_py(), row["b"][0].as_py()
@@ -105,7 +111,7 @@ def default_window(
         raise InvalidInputError(f"since ({lo.isoformat()}) must be before until ({hi.isoformat()})")
     if interval is not None and interval not in listen.INTERVALS:
         raise InvalidInputError(f"interval must be one of {', '.join(listen.INTERVALS)}")
-    return Window(lo, hi, interval or _auto_interval(hi - lo))
+    return PageWindow(lo, hi, interval or _auto_interval(hi - lo))
 
 
 @dataclass
@@ -116,7 +122,7 @@ class TopicReport:
     query: str
     description: str | None
     is_topic: bool
-    window: Window
+    window: PageWindow
     summary: dict[str, Any]
     volume: list[dict[str, Any]]
     spikes: list[dict[str, Any]]
@@ -177,7 +183,7 @@ def _needs_authors(query: str) -> bool:
 
 
 def _share_of_voice(
-    ws: Workspace, sel: Selection, w: Window, use_index: bool
+    ws: Workspace, sel: Selection, w: PageWindow, use_index: bool
 ) -> list[dict[str, Any]]:
     tables: dict[str, ir.Table] = {}
     if not sel.is_topic:
@@ -195,7 +201,7 @@ def _share_of_voice(
 
 
 def _cascades(
-    sel: Selection, w: Window, cascade: str | None, limit: int
+    sel: Selection, w: PageWindow, cascade: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], CascadeTree | None]:
     forest = listen.build_cascades(sel.posts, w.since, w.until, min_size=2)
     metrics = forest_metrics(forest)
@@ -237,7 +243,8 @@ def topic_report(
         topic: a saved topic's name (unknown names are an error).
         query: a boolean query.
         since: window start (default: one day before the first post).
-        until: window end, exclusive (default: the day after the last post).
+        until: window end: a date includes that day, a date and time is excluded (default:
+            the end of the last post's day).
         interval: timeline interval (default: hour up to 10 days, then day, then week).
         cascade: ``platform:root_id`` of the cascade to draw (default: the largest).
         top: rows in each breakdown.
@@ -252,27 +259,31 @@ def topic_report(
         raise InvalidInputError("give a topic name or a query")
     sel = ws.select(topic_or_query, topic=topic, query=query, use_index=use_index)
     # One scan of the store: every analysis below reads the topic's posts from a temp table,
-    # all of them when the window is open-ended, else the window and the equal period before
-    # it (the summary compares the two).
+    # all of them when the window is open-ended, else the window, the equal period before it
+    # (the summary compares the two) and the baseline intervals spike detection reads.
     posts = sel.posts
-    asked = TimeWindow.of(since, until)
-    lo_, hi_ = asked.since, asked.until
-    if lo_ is not None and hi_ is not None and lo_ < hi_:
-        posts = posts.filter((posts.created_at >= lo_ - (hi_ - lo_)) & (posts.created_at < hi_))
-    elif hi_ is not None and lo_ is None:
-        posts = posts.filter(posts.created_at < hi_)
+    given = Window.of(since, until)
+    if given.since is not None and given.until is not None:
+        shown = default_window(posts, given.since, given.until, interval)  # reads no posts
+        start = min(
+            shown.since - (shown.until - shown.since),
+            listen.spike_lookback(shown.since, shown.interval),
+        )
+        posts = posts.filter((posts.created_at >= start) & (posts.created_at < shown.until))
+    elif given.until is not None:
+        posts = posts.filter(posts.created_at < given.until)
     scan = posts.select(*[c for c in PAGE_COLUMNS if c in posts.columns]).cache()
     try:
-        w = default_window(scan, lo_, hi_, interval)
+        w = default_window(scan, given.since, given.until, interval)
         lo, hi = w.since, w.until
         p = scan.filter((scan.created_at >= lo) & (scan.created_at < hi))
         sel_w = Selection(
-            sel.name, sel.query, sel.description, sel.is_topic, TimeWindow(lo, hi), p,
+            sel.name, sel.query, sel.description, sel.is_topic, Window(lo, hi), p,
             sel.all_posts, sel.backend,
         )  # fmt: skip
         summary = listen.volume_summary(scan, lo, hi)
         vol = listen.volume(p, lo, hi, interval=w.interval)
-        spikes = listen.detect_spikes(p, lo, hi, interval=w.interval)
+        spikes = listen.detect_spikes(scan, lo, hi, interval=w.interval)
         cascade_rows, tree = _cascades(sel_w, w, cascade, cascades)
         return TopicReport(
             name=sel.name,
@@ -302,7 +313,7 @@ class CompareReport:
     """Several topics side by side (see :func:`compare_report`)."""
 
     names: list[str]
-    window: Window
+    window: PageWindow
     summaries: list[dict[str, Any]]
     volume: list[dict[str, Any]]
     share_of_voice: list[dict[str, Any]]
@@ -360,7 +371,13 @@ def compare_report(
         {s.name: s.posts for s in sels}, w.since, w.until, interval=interval_
     )
     return CompareReport(
-        names, Window(w.since, w.until, interval_), summaries, vols, records(sov), tiers, countries
+        names,
+        PageWindow(w.since, w.until, interval_),
+        summaries,
+        vols,
+        records(sov),
+        tiers,
+        countries,
     )
 
 

@@ -23,7 +23,7 @@ router = APIRouter(
 )
 
 Since = Annotated[str | None, Query(max_length=40, description="Window start (ISO, UTC).")]
-Until = Annotated[str | None, Query(max_length=40, description="Window end, exclusive.")]
+Until = Annotated[str | None, Query(max_length=40, description="Window end; a date is included.")]
 
 
 @router.get("", response_model=PagePublic)
