@@ -141,17 +141,13 @@ def test_the_hoax_spike_is_found_in_any_window_that_holds_it(
 
 
 def test_the_topic_page_of_the_burst_day_shows_the_hoax_spike(demo_db: Path) -> None:
-    from agorascope.report.data import topic_report
-    from agorascope.store import Store
+    import agorascope
 
-    store = Store.open(demo_db)
-    try:
+    with agorascope.open(demo_db) as ws:
         day = SCENARIO.start.date().isoformat()
-        r = topic_report(store, "it_outage", day, day)
+        r = ws.reports.topic(topic="it_outage", since=day, until=day)
         assert (r.window.since, r.window.until) == (SCENARIO.start, SCENARIO.start + timedelta(1))
         assert len(_hoax_spikes(r.spikes)) == 1
-    finally:
-        store.close()
 
 
 def test_the_until_hint_of_the_topic_page_shows_the_same_window(local_client: TestClient) -> None:
