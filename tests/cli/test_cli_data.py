@@ -103,3 +103,13 @@ def test_export_and_demo_data(tmp_path: Path) -> None:
     exported = tmp_path / "back.parquet"
     code, text = _run("--db", db, "export", str(exported), "--json")
     assert code == 0 and json.loads(text)["posts"] == 500
+
+
+def test_import_reports_author_fields_without_an_author(tmp_path: Path) -> None:
+    f = tmp_path / "h.csv"
+    f.write_text("platform,id,author_handle,author_name\nx,1,@ann,Ann\nx,2,,Bob\n")
+    code, out = _run("--db", str(tmp_path / "s.duckdb"), "import", str(f), "--no-progress")
+    assert code == 0, out
+    assert "1 posts without author_id or author_handle" in out and "(author_name)" in out
+    code, out = _run("--db", str(tmp_path / "s.duckdb"), "stats", "--json")
+    assert json.loads(out)["authors"] == 1

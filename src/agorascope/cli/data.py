@@ -101,8 +101,14 @@ def import_command(
         if f.rejects_path:
             console.print(f"rejected rows of {Path(f.path).name}: {f.rejects_path}")
         for kind, n in f.unrecognised.items():
-            examples = ", ".join(f.unrecognised_examples.get(kind, []))
-            console.print(f"{n:,} {kind} values not recognised (kept empty), e.g. {examples}")
+            examples = "; ".join(f.unrecognised_examples.get(kind, []))
+            if kind == "author":
+                console.print(
+                    f"{n:,} posts without author_id or author_handle: their author fields "
+                    f"were not stored ({examples})"
+                )
+            else:
+                console.print(f"{n:,} {kind} values not recognised (kept empty), e.g. {examples}")
 
 
 def stats_command(
