@@ -103,3 +103,34 @@ def test_export_and_demo_data(tmp_path: Path) -> None:
     exported = tmp_path / "back.parquet"
     code, text = _run("--db", db, "export", str(exported), "--json")
     assert code == 0 and json.loads(text)["posts"] == 500
+
+
+def test_import_reports_author_fields_without_an_author(tmp_path: Path) -> None:
+    f = tmp_path / "h.csv"
+    f.write_text("platform,id,author_handle,author_name\nx,1,@ann,Ann\nx,2,,Bob\n")
+    code, out = _run("--db", str(tmp_path / "s.duckdb"), "import", str(f), "--no-progress")
+    assert code == 0, out
+    assert "1 posts without author_id or author_handle" in out and "(author_name)" in out
+    code, out = _run("--db", str(tmp_path / "s.duckdb"), "stats", "--json")
+    assert json.loads(out)["authors"] == 1
+
+
+def test_mapping_file_with_a_mapping_table(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parents[1] / "collect" / "fixtures"
+    db = str(tmp_path / "s.duckdb")
+    code, out = _run(
+        "--db", db, "import", str(fixtures / "tiktok.jsonl"),
+        "--mapping-file", str(fixtures / "mapping.toml"), "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    totals = json.loads(out)["totals"]
+    assert totals["read"] == totals["imported"] > 0 and totals["rejected"] == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text("id = 3\n")
+    code, out = _run(
+        "--db", db, "import", str(fixtures / "tiktok.jsonl"), "--mapping-file", str(bad)
+    )
+    assert code == 1 and "flat table" in out
+    code, out = _run("--db", db, "import", str(fixtures / "tiktok.jsonl"),
+                     "--mapping-file", str(tmp_path / "missing.toml"))  # fmt: skip
+    assert code == 1 and "cannot read the mapping" in out

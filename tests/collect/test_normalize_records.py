@@ -82,5 +82,25 @@ def test_unrecognised_codes_are_kept_empty_and_reported() -> None:
     assert w.examples["country"] == ["Atlantis"]
 
 
-def test_no_author_without_author_id() -> None:
-    assert normalize({"platform": "x", "id": "1", "author_handle": "a"}).author is None
+@pytest.mark.parametrize("handle", ["alice", "@alice", " @alice "], ids=["bare", "at", "spaces"])
+def test_an_author_known_by_handle_only_gets_the_handle_as_id(handle: str) -> None:
+    n = normalize({"platform": "x", "id": "1", "author_handle": handle, "author_name": "A"})
+    assert n.post["author_id"] == "alice"
+    assert n.author is not None
+    assert (n.author["id"], n.author["handle"], n.author["name"]) == ("alice", "alice", "A")
+
+
+def test_a_given_author_id_wins_over_the_handle() -> None:
+    n = normalize({"platform": "x", "id": "1", "author_id": "42", "author_handle": "alice"})
+    assert n.post["author_id"] == "42"
+    assert n.author is not None and (n.author["id"], n.author["handle"]) == ("42", "alice")
+
+
+def test_author_fields_without_an_author_are_reported() -> None:
+    w = Warnings()
+    n = normalize({"platform": "x", "id": "1", "author_handle": "@", "author_name": "A"}, w)
+    assert n.author is None and n.post["author_id"] is None
+    assert w.counts == {"author": 1}
+    assert w.examples["author"] == ["author_handle, author_name"]
+    assert normalize({"platform": "x", "id": "2"}, w).author is None
+    assert w.counts == {"author": 1}  # no author fields: nothing to report

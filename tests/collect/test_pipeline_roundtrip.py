@@ -149,3 +149,51 @@ def test_parquet_batch_with_a_bad_row_falls_back_to_rows(tmp_path: Path) -> None
     assert f.rejects_path is not None
     text = Path(f.rejects_path).read_text(encoding="utf-8")
     assert ",701,likes," in text and "negative" in text
+
+
+_MESSY = {  # values the row path trims, blanks it makes missing, handles without author ids
+    "platform": st.sampled_from(["x", "tiktok"]),
+    "id": st.from_regex(r"[A-Za-z0-9_-]{1,8}", fullmatch=True),
+    "author_id": st.one_of(st.none(), _word),
+    "author_handle": st.one_of(
+        st.none(), st.sampled_from(["", " ", "@"]), _word, _word.map(lambda w: f" @{w} ")
+    ),
+    "author_name": st.one_of(st.none(), _text),
+    "parent_id": st.one_of(st.none(), _word),
+    "relation": st.sampled_from([None, "original", "reply", "repost", "quote"]),
+    "lang": st.sampled_from([None, "en", "fr"]),
+    "created_at": st.one_of(st.none(), st.datetimes(datetime(2000, 1, 1), datetime(2030, 1, 1))),
+    "text": st.one_of(st.none(), _text),
+}
+_MESSY_SCHEMA = pa.schema(
+    [(k, pa.timestamp("us") if k == "created_at" else pa.string()) for k in _MESSY]
+)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(
+        st.fixed_dictionaries(_MESSY),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda r: (r["platform"], r["id"]),
+    )
+)
+def test_parquet_and_jsonl_of_the_same_records_store_the_same_rows(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, Any]]
+) -> None:
+    tmp = tmp_path_factory.mktemp("paths")
+    pq.write_table(pa.Table.from_pylist(records, schema=_MESSY_SCHEMA), tmp / "r.parquet")
+    with (tmp / "r.jsonl").open("w", encoding="utf-8") as f:
+        for r in records:
+            d = r["created_at"]
+            f.write(json.dumps({**r, "created_at": d and d.isoformat()}) + "\n")
+    results = []
+    for name in ("r.parquet", "r.jsonl"):
+        with _open(tmp / f"{name}.duckdb") as ws:
+            s = ws.import_files([tmp / name], format="native", index=False).files[0]
+            authors = ws.store.execute("SELECT * FROM authors ORDER BY platform, id")
+            results.append(((s.read, s.imported, s.rejected, s.unrecognised), _rows(ws), authors))
+    assert results[0] == results[1]

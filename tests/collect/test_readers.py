@@ -75,6 +75,22 @@ def test_unreadable_files_raise(name: str, message: str) -> None:
         open_source(BAD / name, format="native")
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"id": "1", "text": "a\tb"}', "invalid JSON: Invalid control character at column 23"),
+        ('{"id": 2, "text": ', "invalid JSON: Expecting value at column 19"),
+    ],
+    ids=["control-character", "cut"],
+)
+def test_bad_json_line_reason_reads_well(tmp_path: Path, line: str, reason: str) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    (reject,) = list(iter_jsonl(path, Progress()))
+    assert isinstance(reject, Reject)
+    assert reject.reason == reason
+
+
 def test_truncated_json_document_is_one_reject() -> None:
     records, rejects = _split(open_source(BAD / "truncated.json", format="native"))
     assert [r.fields["id"] for r in records] == ["1"]

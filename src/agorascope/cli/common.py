@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 
 from agorascope.config import Settings
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "State",
+    "UnwrappedConsole",
     "console",
     "err_console",
     "fail_on_errors",
@@ -31,8 +32,40 @@ __all__ = [
     "workspace_from",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+_PIPED_WIDTH = 100_000
+"""Width of a console whose output is not a terminal: wide enough never to fold a table."""
+
+
+class UnwrappedConsole(Console):
+    """A Rich console that neither wraps nor crops when its output is not a terminal.
+
+    On a terminal it behaves as Rich does (wrapped at the terminal's width). Piped or captured,
+    text is never folded (a long path stays on one line, whatever ``COLUMNS`` says) and tables
+    take their natural width instead of truncating cells.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size, or a width that wraps nothing when the output is not one."""
+        size = super().size
+        return size if self.is_terminal else ConsoleDimensions(_PIPED_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+    @property
+    def soft_wrap(self) -> bool:
+        """Whether ``print`` leaves lines unwrapped: always when not on a terminal."""
+        return self._soft_wrap or not self.is_terminal
+
+    @soft_wrap.setter
+    def soft_wrap(self, value: bool) -> None:
+        self._soft_wrap = value
+
+
+console = UnwrappedConsole()
+err_console = UnwrappedConsole(stderr=True)
 
 
 @dataclass

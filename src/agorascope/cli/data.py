@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,16 +15,9 @@ __all__ = ["register"]
 
 
 def _parse_mapping(pairs: list[str], mapping_file: Path | None) -> dict[str, str] | None:
-    mapping: dict[str, str] = {}
-    if mapping_file is not None:
-        text = mapping_file.read_text(encoding="utf-8")
-        try:
-            loaded = tomllib.loads(text) if mapping_file.suffix == ".toml" else json.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as e:
-            raise InvalidInputError(f"{mapping_file}: not a valid mapping file: {e}") from e
-        if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
-            raise InvalidInputError(f"{mapping_file}: expected an object of field = column")
-        mapping.update(loaded)
+    from agorascope.collect.presets import load_mapping
+
+    mapping = load_mapping(mapping_file) if mapping_file is not None else {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
         if not sep or not field.strip():
@@ -101,8 +92,14 @@ def import_command(
         if f.rejects_path:
             console.print(f"rejected rows of {Path(f.path).name}: {f.rejects_path}")
         for kind, n in f.unrecognised.items():
-            examples = ", ".join(f.unrecognised_examples.get(kind, []))
-            console.print(f"{n:,} {kind} values not recognised (kept empty), e.g. {examples}")
+            examples = "; ".join(f.unrecognised_examples.get(kind, []))
+            if kind == "author":
+                console.print(
+                    f"{n:,} posts without author_id or author_handle: their author fields "
+                    f"were not stored ({examples})"
+                )
+            else:
+                console.print(f"{n:,} {kind} values not recognised (kept empty), e.g. {examples}")
 
 
 def stats_command(

@@ -60,7 +60,7 @@ def _cast(batch: pa.RecordBatch, name: str) -> pa.Array | None:
 
 
 def _all(mask: pa.Array) -> bool:
-    return bool(pc.all(pc.fill_null(mask, True)).as_py())
+    return bool(pc.all(pc.fill_null(mask, True), min_count=0).as_py())  # True when empty
 
 
 def stage_batch(batch: pa.RecordBatch, first_line: int) -> tuple[pa.Table, pa.Table] | None:
@@ -76,6 +76,11 @@ def stage_batch(batch: pa.RecordBatch, first_line: int) -> tuple[pa.Table, pa.Ta
         cols[name] = arr
     if not _valid(cols):
         return None
+    # as on the row path: no relation means a reply when there is a parent, else an original
+    relation = pc.if_else(pc.is_valid(cols["parent_id"]), "reply", "original")
+    cols["relation"] = pc.coalesce(cols["relation"], relation)
+    # an author known by handle only: the handle is the id, as on the row path
+    cols["author_id"] = pc.coalesce(cols["author_id"], cols["author_handle"])
     n = batch.num_rows
     lines = pa.array(range(first_line, first_line + n), pa.int64())
     posts = pa.table(
@@ -98,16 +103,41 @@ def stage_batch(batch: pa.RecordBatch, first_line: int) -> tuple[pa.Table, pa.Ta
     return posts, authors
 
 
+# Longest text the row path accepts per column (values.parse_text limits in normalize).
+_MAX_CHARS = {
+    "text": MAX_TEXT_CHARS,
+    "url": 8192,
+    "author_handle": 200,
+    "author_name": 1000,
+    "author_location": 1000,
+    "author_category": 200,
+}
+
+
+def _trimmed(col: pa.Array, max_chars: int) -> bool:
+    """Whether every value is non-blank, trimmed and at most ``max_chars`` long (nulls pass)."""
+    length = pc.utf8_length(col)
+    return (
+        _all(pc.equal(pc.utf8_trim_whitespace(col), col))
+        and _all(pc.greater(length, 0))
+        and _all(pc.less_equal(length, max_chars))
+    )
+
+
 def _valid(cols: dict[str, pa.Array]) -> bool:
+    """Whether the row path would store these values unchanged (else it must decide)."""
     platform, ident = cols["platform"], cols["id"]
     if platform.null_count or ident.null_count:
         return False
     if not _all(pc.match_substring_regex(platform, r"^[a-z0-9][a-z0-9_.-]{0,31}$")):
         return False
-    if not _all(pc.less_equal(pc.utf8_length(ident), 256)):
-        return False
-    if not _all(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(ident)), 0)):
-        return False
+    for name, col in cols.items():  # ids are at most 256 characters
+        if pa.types.is_string(col.type) and not _trimmed(col, _MAX_CHARS.get(name, 256)):
+            return False  # the row path strips text and makes blank values missing
+    nameless = pc.and_(pc.is_null(cols["author_id"]), pc.is_null(cols["author_handle"]))
+    profile = [pc.is_valid(cols[name]) for name in _TYPES if name.startswith("author_")]
+    if pc.any(pc.and_(nameless, _any_of(profile))).as_py():
+        return False  # the row path reports author fields without an author
     for name in (
         "likes",
         "reposts",
@@ -119,19 +149,21 @@ def _valid(cols: dict[str, pa.Array]) -> bool:
     ):
         if not _all(pc.greater_equal(cols[name], 0)):
             return False
-    if not _all(pc.is_in(cols["relation"], pa.array(RELATIONS))):
+    if not _in(cols["relation"], pa.array(RELATIONS)):
         return False
-    if cols["relation"].null_count:
-        return False  # the row path decides original / reply from parent_id
     created = cols["created_at"]
     if not (_all(pc.greater_equal(created, _MIN_DATE)) and _all(pc.less(created, _MAX_DATE))):
         return False
     langs, countries = _codes()
-    if not _all(pc.is_in(cols["lang"], langs)):
+    if not _in(cols["lang"], langs):
         return False
     for name in ("country", "author_country"):
-        if not _all(pc.is_in(cols[name], countries)):
+        if not _in(cols[name], countries):
             return False
+    for name in ("hashtags", "mentions", "urls"):
+        flat = pc.list_flatten(cols[name])
+        if flat.null_count or not _trimmed(flat, MAX_TEXT_CHARS) or _has_nul(flat):
+            return False  # the row path drops blank items and trims the others
     for name, mark in (("hashtags", "#"), ("mentions", "@")):
         flat = pc.list_flatten(cols[name])
         if len(flat) and not _all(pc.equal(flat, pc.utf8_lower(flat))):
@@ -140,9 +172,19 @@ def _valid(cols: dict[str, pa.Array]) -> bool:
             return False
     if not _all(pc.invert(pc.starts_with(cols["author_handle"], "@"))):
         return False
-    if not _all(pc.less_equal(pc.utf8_length(cols["text"]), MAX_TEXT_CHARS)):
-        return False
-    return all(not _has_nul(cols[name]) for name in ("text", "author_name", "author_handle"))
+    return not any(_has_nul(col) for col in cols.values() if pa.types.is_string(col.type))
+
+
+def _in(col: pa.Array, values: pa.Array) -> bool:
+    """Whether every value is missing or one of ``values`` (``is_in`` says False for nulls)."""
+    return _all(pc.or_(pc.is_null(col), pc.is_in(col, values)))
+
+
+def _any_of(masks: list[pa.Array]) -> pa.Array:
+    out = masks[0]
+    for mask in masks[1:]:
+        out = pc.or_(out, mask)
+    return out
 
 
 def _has_nul(col: pa.Array) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from agorascope.collect.canonical import CANONICAL_FIELDS, FieldError
+from agorascope.collect.canonical import AUTHOR_FIELDS, CANONICAL_FIELDS, FieldError
 from agorascope.collect.values import (
     parse_bool,
     parse_count,
@@ -39,6 +39,8 @@ _RELATION_ALIASES = {
     "post": "original",
     "tweet": "original",
 }
+_NO_AUTHOR = "author"
+"""Warnings kind: author fields on a post with no author_id nor author_handle (not stored)."""
 _COUNTS = ("likes", "reposts", "replies", "views")
 _LISTS = ("hashtags", "mentions", "urls")
 
@@ -132,11 +134,16 @@ def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Norma
     if not _PLATFORM.fullmatch(platform):
         raise FieldError("platform", f"not a platform name: {platform[:40]!r}")
     post_id = _identifier(fields.get("id"), "id", True)
+    handle = _handle(fields.get("author_handle"))
+    author_id = _identifier(fields.get("author_id"), "author_id", False)
+    if author_id is None and handle is not None:
+        # an author known by handle only: the handle is the id (see docs/import.md)
+        author_id = _identifier(handle, "author_handle", False)
     parent_id = _identifier(fields.get("parent_id"), "parent_id", False)
     post: dict[str, Any] = {
         "platform": platform,
         "id": post_id,
-        "author_id": _identifier(fields.get("author_id"), "author_id", False),
+        "author_id": author_id,
         "created_at": parse_datetime(fields.get("created_at"), "created_at"),
         "text": parse_text(fields.get("text"), "text"),
         "lang": _coded(fields.get("lang"), parse_lang, "lang", warnings),
@@ -151,7 +158,7 @@ def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Norma
     post["hashtags"] = _string_list(fields.get("hashtags"), "hashtags", "#")
     post["mentions"] = _string_list(fields.get("mentions"), "mentions", "@")
     post["urls"] = _string_list(fields.get("urls"), "urls", "")
-    return Normalized(post, _author(fields, post, warnings), _label(fields))
+    return Normalized(post, _author(fields, post, handle, warnings), _label(fields))
 
 
 def _coded(value: Any, parse: Any, kind: str, warnings: Warnings | None) -> str | None:
@@ -167,15 +174,18 @@ def _label(fields: dict[str, Any]) -> str | None:
 
 
 def _author(
-    fields: dict[str, Any], post: dict[str, Any], warnings: Warnings | None
+    fields: dict[str, Any], post: dict[str, Any], handle: str | None, warnings: Warnings | None
 ) -> dict[str, Any] | None:
     if post["author_id"] is None:
+        given = [f for f in AUTHOR_FIELDS if fields.get(f) not in (None, "")]
+        if given and warnings is not None:
+            warnings.add(_NO_AUTHOR, ", ".join(given))
         return None
     observed: datetime | None = post["created_at"]
     return {
         "platform": post["platform"],
         "id": post["author_id"],
-        "handle": _handle(fields.get("author_handle")),
+        "handle": handle,
         "name": parse_text(fields.get("author_name"), "author_name", 1000),
         "followers": parse_count(fields.get("author_followers"), "author_followers"),
         "following": parse_count(fields.get("author_following"), "author_following"),

@@ -25,13 +25,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from agorascope.collect.canonical import CANONICAL_FIELDS, FieldError
+from agorascope.collect.canonical import FieldError
 from agorascope.collect.columnar import STAGE_AUTHORS, STAGE_POSTS, stage_batch
 from agorascope.collect.derive import install_macros
 from agorascope.collect.language import detect_language
 from agorascope.collect.normalize import Normalized, Warnings, normalize
 from agorascope.collect.presets import expand_paths, open_source
-from agorascope.collect.readers import Reject
+from agorascope.collect.readers import Item, Reject
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.config import Settings
 from agorascope.errors import ImportFormatError
@@ -258,7 +258,7 @@ def _read_parquet(
     """Native Parquet: stage clean batches column-wise, fall back to rows for the others."""
     import pyarrow.parquet as pq
 
-    line = 1
+    line, path = 1, str(source.path)
     pf = pq.ParquetFile(source.path)
     # Large batches: each one is deduplicated against the whole table with an anti-join.
     for record_batch in pf.iter_batches(batch_size=settings.columnar_batch_size):
@@ -271,11 +271,11 @@ def _read_parquet(
                 chunk = record_batch.slice(start, settings.batch_size)
                 rows: list[tuple[int, Normalized]] = []
                 for offset, raw in enumerate(chunk.to_pylist(), start=line + start):
-                    fields = {k: v for k, v in raw.items() if k in CANONICAL_FIELDS}
-                    try:
+                    try:  # the preset's rules, as for CSV and JSONL (blank -> missing...)
+                        (fields,) = source.preset.convert(Item(offset, raw, None, path))
                         rows.append((offset, normalize(fields, warnings)))
                     except FieldError as e:
-                        rejects.write(str(source.path), offset, e.field, e.reason, _raw(raw))
+                        rejects.write(path, offset, e.field, e.reason, _raw(raw))
                 if rows:
                     commit.rows(rows)
         line += record_batch.num_rows
@@ -456,6 +456,7 @@ class _ProgressBar:
     """A Rich progress bar over the bytes of one source."""
 
     def __init__(self, name: str, source: Any):
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -471,6 +472,7 @@ class _ProgressBar:
             DownloadColumn(),
             TextColumn("{task.fields[rows]:,} rows"),
             TimeRemainingColumn(),
+            console=Console(stderr=True),  # standard output is for results
             transient=False,
         )
         self.task = self.progress.add_task(name, total=source.total_bytes or None, rows=0)

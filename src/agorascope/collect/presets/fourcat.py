@@ -124,7 +124,7 @@ class FourCatPreset(Preset):
             {
                 "platform": platform,
                 "id": str(post_id),
-                "author_id": _first(row, "author_id", "author"),
+                "author_id": _first(row, "author_id"),  # else the handle
                 "created_at": created,
                 "text": body if body is not None else blank_to_none(row.get("subject")),
                 "lang": _first(row, "language_guess", "lang"),

@@ -118,7 +118,7 @@ class IraPreset(Preset):
             {
                 "platform": "twitter",
                 "id": post_id,
-                "author_id": blank_to_none(row.get("external_author_id")) or author.strip(),
+                "author_id": blank_to_none(row.get("external_author_id")),  # else the handle
                 "created_at": published,
                 "text": content,
                 "lang": None if language and language.upper() in _NO_LANGUAGE else language,

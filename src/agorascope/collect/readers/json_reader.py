@@ -40,8 +40,8 @@ def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
             progress.bytes_read = opened.count
             if not data.strip():
                 continue
-            try:
-                text = data.decode("utf-8")
+            try:  # without its line end, so that an error's column is on this line
+                text = data.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as e:
                 raw = data.decode("latin-1")
                 yield Reject(name, line_no, "", f"not UTF-8 text: {e.reason}", truncate_raw(raw))
@@ -49,10 +49,11 @@ def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as e:
-                reason = f"invalid JSON: {e.msg} at column {e.colno}"
-                yield Reject(name, line_no, "", reason, truncate_raw(text.rstrip("\r\n")))
+                # some messages end with "at" (json expects ": line 1 column N" after them)
+                reason = f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}"
+                yield Reject(name, line_no, "", reason, truncate_raw(text))
                 continue
-            yield Item(line_no, value, text.rstrip("\r\n"), name)
+            yield Item(line_no, value, text, name)
         progress.bytes_read = opened.count
 
 
