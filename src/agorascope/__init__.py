@@ -6,7 +6,8 @@ The Python API in one place::
 
     with agorascope.open("news.duckdb") as ws:
         ws.import_files(["tweets.csv"], format="ira")
-        print(ws.stats()["posts"])
+        ws.topics.add("debates", "#gopdebate OR #demdebate")
+        print(ws.listen.volume(topic="debates", interval="week").to_pandas())
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from agorascope.errors import (
     StoreError,
     UnsafeURLError,
 )
+from agorascope.registry import Result
+from agorascope.selection import Selection
 from agorascope.store import Store
+from agorascope.timeutil import Window
 from agorascope.workspace import Workspace, open
 
 __all__ = [
@@ -44,10 +48,13 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "QuerySyntaxError",
+    "Result",
+    "Selection",
     "Settings",
     "Store",
     "StoreError",
     "UnsafeURLError",
+    "Window",
     "Workspace",
     "__version__",
     "open",
