@@ -128,6 +128,27 @@ class Reports:
             **options,
         )  # fmt: skip
 
+    def cached_topic(
+        self,
+        name: str,
+        since: When = None,
+        until: When = None,
+        cascade: str | None = None,
+    ) -> TopicReport:
+        """The saved topic's page data, computed once per store state (the dashboard's cache).
+
+        Raises:
+            NotFoundError: ``name`` is not a saved topic (checked before anything is cached).
+        """
+        self._ws.topics.get(name)
+        since, until = since or None, until or None
+        key = ("topic", name, since, until, cascade)
+        return self._ws.cache.get(
+            self._ws.store,
+            key,
+            lambda: self.topic(topic=name, since=since, until=until, cascade=cascade),
+        )
+
     def compare(
         self, topics: list[str], *, since: When = None, until: When = None, **options: Any
     ) -> CompareReport:

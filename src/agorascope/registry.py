@@ -53,6 +53,7 @@ __all__ = [
     "file_fields",
     "get",
     "parse_params",
+    "row_of",
     "run",
 ]
 
@@ -79,6 +80,29 @@ class Row(BaseModel):
     """Base of every analysis's row schema."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def row_of(source: type, doc: str, **overrides: Any) -> type[Row]:
+    """The row schema of a dataclass the domain already returns (its fields, one declaration).
+
+    Args:
+        source: the dataclass (e.g. a spike).
+        doc: what one row is.
+        overrides: field name -> the type it has in JSON (a nested dataclass as a dict).
+    """
+    import dataclasses
+    import typing
+
+    from pydantic import create_model
+
+    hints = typing.get_type_hints(source)
+    fields: dict[str, Any] = {
+        f.name: (overrides.get(f.name, hints[f.name]), ...) for f in dataclasses.fields(source)
+    }
+    model: type[Row] = create_model(
+        f"{source.__name__}Row", __base__=Row, __doc__=doc, __module__=source.__module__, **fields
+    )
+    return model
 
 
 @dataclass

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from agorascope.report.render import environment
 
-__all__ = ["render_page"]
+__all__ = ["render_page", "report_attachment"]
 
 
 def render_page(
@@ -24,3 +24,14 @@ def render_page(
     }
     html = environment().get_template(template).render(**ctx)
     return HTMLResponse(html, status_code=status_code)
+
+
+def report_attachment(report: Any, name: str) -> HTMLResponse:
+    """A topic's self-contained HTML report as a download named after the topic."""
+    from agorascope.report.render import render_topic_html
+
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
+    return HTMLResponse(
+        render_topic_html(report),
+        headers={"Content-Disposition": f'attachment; filename="agorascope-{safe}.html"'},
+    )

@@ -110,7 +110,7 @@ class AppState:
         """
         from agorascope.errors import AgorascopeError
         from agorascope.query import list_topics
-        from agorascope.report import overview_report, topic_report
+        from agorascope.report import overview_report
 
         with self.using() as ws:
             ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws))
@@ -119,8 +119,7 @@ class AppState:
         for name in names:
             with self.using() as ws:
                 try:
-                    key = ("topic", name, None, None, None)
-                    ws.cache.get(ws.store, key, lambda n=name: topic_report(ws, topic=n))  # type: ignore[misc]
+                    ws.reports.cached_topic(name)
                     done.append(name)
                 except AgorascopeError:
                     continue  # the page shows the error when someone opens it

@@ -18,9 +18,9 @@ from agorascope.listen.cascades import account_stats, cascade_metrics
 from agorascope.listen.coordination import coordinated_clusters
 from agorascope.listen.duplicates import near_duplicates
 from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_hashtags, trend
-from agorascope.listen.spikes import detect_spikes
-from agorascope.listen.volume import share_of_voice, volume, volume_summary
-from agorascope.registry import Context, Output, Params, Row, analysis
+from agorascope.listen.spikes import Spike, detect_spikes
+from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
+from agorascope.registry import Context, Output, Params, Row, analysis, row_of
 
 __all__: list[str] = []
 
@@ -138,22 +138,10 @@ class VolumeRow(Row):
     views: int
 
 
-class SummaryRow(Row):
-    """Totals of the window against the previous period of the same length (change in %)."""
-
-    since: datetime
-    until: datetime
-    posts: int
-    authors: int
-    engagement: int
-    previous_posts: int
-    previous_authors: int
-    previous_engagement: int
-    posts_change: float | None
-    authors_change: float | None
-    engagement_change: float | None
-    days: float
-    daily_average: float
+SummaryRow = row_of(
+    VolumeSummary,
+    "Totals of the window against the previous period of the same length (change in %).",
+)
 
 
 class ShareRow(Row):
@@ -204,24 +192,11 @@ class TierRow(Row):
     engagement_share: float
 
 
-class SpikeRow(Row):
-    """One burst of volume with what drove it (``explanation``: terms, hashtags, authors)."""
-
-    start: datetime
-    peak: datetime
-    end: datetime
-    until: datetime
-    start_utc: datetime
-    until_utc: datetime
-    intervals: int
-    posts: int
-    peak_posts: int
-    baseline_mean: float
-    baseline_sd: float
-    z: float
-    ratio: float | None
-    excess: float
-    explanation: dict[str, Any] | None
+SpikeRow = row_of(
+    Spike,
+    "One burst of volume with what drove it (``explanation``: terms, hashtags, authors).",
+    explanation=dict[str, Any] | None,
+)
 
 
 class CascadeRow(Row):

@@ -23,7 +23,7 @@ MAX_FILES = 20
 
 
 @router.get("/overview")
-def get_overview(_: Viewer, state: StateDep, ws: WorkspaceDep) -> dict[str, Any]:
+def get_overview(_: Viewer, ws: WorkspaceDep) -> dict[str, Any]:
     """Counts, time span, breakdowns, data sources and topics of the store."""
     return plain(ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws)))  # type: ignore[no-any-return]
 

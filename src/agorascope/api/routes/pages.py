@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from agorascope._json import plain
 from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
 from agorascope.api.errors import CSRFError
-from agorascope.api.pages_render import render_page
+from agorascope.api.pages_render import render_page, report_attachment
 from agorascope.api.reference import api_reference
 from agorascope.api.routes.data import import_uploads
 from agorascope.api.security import (
@@ -29,10 +29,8 @@ from agorascope.report import (
     compare_figures,
     compare_report,
     overview_report,
-    render_topic_html,
     topic_figures,
 )
-from agorascope.report import topic_report as build_topic_report
 from agorascope.report.search import MAX_RESULTS, search_page
 
 router = APIRouter(include_in_schema=False)
@@ -49,9 +47,7 @@ def _can_edit(p: Principal) -> bool:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview_page(
-    request: Request, principal: Viewer, state: StateDep, ws: WorkspaceDep
-) -> Response:
+def overview_page(request: Request, principal: Viewer, ws: WorkspaceDep) -> Response:
     """The overview: counts, data sources, topics."""
     data = plain(ws.cache.get(ws.store, ("overview",), lambda: overview_report(ws)))
     return render_page(
@@ -65,7 +61,6 @@ def overview_page(
 def topic_page(
     request: Request,
     _: Viewer,
-    state: StateDep,
     ws: WorkspaceDep,
     name: str,
     since: Since = None,
@@ -73,14 +68,7 @@ def topic_page(
     cascade: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """A topic: timeline, spikes, share of voice, map, tiers, authors, hashtags, cascades."""
-    get_topic(ws.store, name)
-    since, until = since or None, until or None
-    key = ("topic", name, since, until, cascade)
-    r = ws.cache.get(
-        ws.store,
-        key,
-        lambda: build_topic_report(ws, topic=name, since=since, until=until, cascade=cascade),
-    )
+    r = ws.reports.cached_topic(name, since, until, cascade)
     return render_page(
         request,
         "topic.html",
@@ -98,25 +86,13 @@ def topic_page(
 @router.get("/reports/{name:path}", response_class=HTMLResponse)
 def report_download(
     _: Viewer,
-    state: StateDep,
     ws: WorkspaceDep,
     name: str,
     since: Since = None,
     until: Until = None,
 ) -> Response:
     """The topic's self-contained HTML report, as a download."""
-    get_topic(ws.store, name)
-    since, until = since or None, until or None
-    r = ws.cache.get(
-        ws.store,
-        ("topic", name, since, until, None),
-        lambda: build_topic_report(ws, topic=name, since=since, until=until),
-    )
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
-    return HTMLResponse(
-        render_topic_html(r),
-        headers={"Content-Disposition": f'attachment; filename="agorascope-{safe}.html"'},
-    )
+    return report_attachment(ws.reports.cached_topic(name, since, until), name)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -157,7 +133,6 @@ def search_view(
 def compare_page(
     request: Request,
     _: Viewer,
-    state: StateDep,
     ws: WorkspaceDep,
     t: Annotated[list[str], Query(max_length=8)] = [],  # noqa: B006 - FastAPI copies defaults
     since: Since = None,

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 
-from agorascope.api.deps import Analyst, Page, StateDep, Viewer, WorkspaceDep
+from agorascope.api.deps import Analyst, Page, Viewer, WorkspaceDep
+from agorascope.api.pages_render import report_attachment
 from agorascope.api.schemas import ErrorPublic, PagePublic, TopicCreate, TopicPublic, TopicUpdate
 from agorascope.query import add_topic, get_topic, list_topics, remove_topic
-from agorascope.report import render_topic_html, topic_report
 
 router = APIRouter(
     prefix="/api/topics",
@@ -61,7 +61,6 @@ def delete_topic(_: Analyst, ws: WorkspaceDep, name: str) -> Response:
 @router.get("/{name}/report")
 def get_report(
     _: Viewer,
-    state: StateDep,
     ws: WorkspaceDep,
     name: str,
     since: Since = None,
@@ -69,31 +68,16 @@ def get_report(
     cascade: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Everything the topic page shows, as JSON (timeline, spikes, shares, tiers, cascades)."""
-    get_topic(ws.store, name)
-    key = ("topic", name, since, until, cascade)
-    r = ws.cache.get(
-        ws.store,
-        key,
-        lambda: topic_report(ws, topic=name, since=since, until=until, cascade=cascade),
-    )
-    return r.to_dict()
+    return ws.reports.cached_topic(name, since, until, cascade).to_dict()
 
 
 @router.get("/{name}/report.html", response_class=HTMLResponse)
 def get_report_html(
     _: Viewer,
-    state: StateDep,
     ws: WorkspaceDep,
     name: str,
     since: Since = None,
     until: Until = None,
 ) -> HTMLResponse:
     """The topic's self-contained HTML report (scripts and maps inlined), as a download."""
-    get_topic(ws.store, name)
-    key = ("topic", name, since, until, None)
-    r = ws.cache.get(ws.store, key, lambda: topic_report(ws, topic=name, since=since, until=until))
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "topic"
-    return HTMLResponse(
-        render_topic_html(r),
-        headers={"Content-Disposition": f'attachment; filename="agorascope-{safe}.html"'},
-    )
+    return report_attachment(ws.reports.cached_topic(name, since, until), name)
