@@ -55,3 +55,15 @@ def test_every_analysis_is_a_command_and_has_a_described_parameter_set(
 def test_every_setting_is_documented(name: str) -> None:
     text = (DOCS / "configuration.md").read_text(encoding="utf-8")
     assert f"AGORASCOPE_{name.upper()}" in text, f"setting {name} is not documented"
+
+
+def test_the_domain_order_does_not_depend_on_what_was_imported_first() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import agorascope.districts.analyses, agorascope.elections.analyses;"
+        "from agorascope import registry; print(registry.domains())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(registry.domains())

@@ -245,9 +245,11 @@ def _load() -> None:
 
 
 def domains() -> list[str]:
-    """The domains that declare analyses, in declaration order."""
+    """The domains that declare analyses, in the order of :data:`DOMAIN_MODULES` (whichever
+    module happened to be imported first)."""
     _load()
-    return list(_REGISTRY)
+    rank = {m.split(".")[1]: i for i, m in enumerate(DOMAIN_MODULES)}
+    return sorted(_REGISTRY, key=lambda d: (rank.get(d, len(rank)), d))
 
 
 def analyses(domain: str | None = None) -> list[Analysis]:
@@ -255,7 +257,7 @@ def analyses(domain: str | None = None) -> list[Analysis]:
     _load()
     if domain is not None:
         return list(_REGISTRY.get(domain, {}).values())
-    return [a for d in _REGISTRY.values() for a in d.values()]
+    return [a for d in domains() for a in _REGISTRY[d].values()]
 
 
 def get(domain: str, name: str) -> Analysis:
