@@ -68,3 +68,28 @@ def test_every_analysis_is_equal_on_spark(
     assert spark.selection["backend"] == "spark" and duck.selection["backend"] == "duckdb"
     assert _same(duck.rows, spark.rows), spec.name
     assert _same(duck.meta, spark.meta)
+
+
+@pytest.mark.spark
+def test_spark_workers_run_this_interpreter(ira_db: Path, tmp_path: Path) -> None:
+    """Python UDFs (the word rule) ran in workers started with the first `python3` on the PATH,
+    which lacks agorascope: every word query failed from the command line on Spark."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_PYTHON"}
+    env["AGORASCOPE_BACKEND"] = "spark"
+    code = (
+        "import agorascope, sys;"
+        f"ws = agorascope.open({str(ira_db)!r}, read_only=True);"
+        "print(ws.listen.volume(query='debate', interval='month').to_pandas().posts.sum())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+        timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    with agorascope.open(ira_db, read_only=True) as ws:
+        want = ws.listen.volume(query="debate", interval="month").to_pandas().posts.sum()
+    assert int(out.stdout.strip().splitlines()[-1]) == want > 0

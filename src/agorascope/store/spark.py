@@ -5,6 +5,8 @@ PySpark is the optional ``spark`` extra; it is imported only when this backend i
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,10 @@ __all__ = ["connect", "local_session"]
 
 
 def _builder(master: str, warehouse: Path | None) -> Any:
+    # Python UDFs run in worker processes: on a local master they must use this interpreter
+    # (the one agorascope is installed in), not whatever `python3` is first on the PATH.
+    if master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         from pyspark.sql import SparkSession
     except ImportError as e:  # pragma: no cover - depends on the installed extras
