@@ -29,11 +29,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import agorascope
 from _common import median, peak_rss_mib, percentile, timeit, write_section
 from agorascope.api import create_app
 from agorascope.config import Settings
 from agorascope.query import add_topic
-from agorascope.report import topic_report
 from agorascope.report.demo import demo_topics
 from agorascope.store import Store
 from bench_search import CACHE, corpus
@@ -110,7 +110,7 @@ LOAD_URLS = [
     "/topics/olympics",
     "/compare?t=it_outage&t=olympics&t=boycott",
     f"/api/listen/tiers?topic={TOPIC}",
-    f"/api/listen/breakdown/country?topic={TOPIC}&limit=20",
+    f"/api/listen/breakdown?by=country&topic={TOPIC}&limit=20",
     "/api/topics",
     "/api/health",
     "/static/app.js",
@@ -162,12 +162,12 @@ def main() -> None:
     db, load_s = store_file(parquet)
     print(f"store {db} (load {load_s:.0f} s)", flush=True)
 
-    store = Store.open(db)
+    ws = agorascope.open(db)
     n_topics = len(demo_topics())
-    report = topic_report(store, TOPIC)
+    report = ws.reports.topic(topic=TOPIC)
     topic_posts = report.summary["posts"]
-    cold = timeit(lambda: topic_report(store, TOPIC), repeat=args.repeat, warmup=0)
-    store.close()
+    cold = timeit(lambda: ws.reports.topic(topic=TOPIC), repeat=args.repeat, warmup=0)
+    ws.close()
     print(f"cold topic_report: median {median(cold):.2f} s, p95 {percentile(cold, 95):.2f} s")
 
     with Server(db) as server, httpx.Client(base_url=server.url, timeout=600) as client:
