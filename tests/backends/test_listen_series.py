@@ -133,3 +133,15 @@ def test_hashtags_trend_and_spikes(make_table, arrow, raw) -> None:  # type: ign
     c_b = Counter(w for txt in before["content"] for w in tokenize(txt))
     assert ex.terms == _lift_rows(dict(c_s), dict(c_b), len(in_spike), len(before), "term", 10, 2)
     assert ex.terms
+
+
+def test_term_counts_keep_the_first_and_last_letters(make_table) -> None:  # type: ignore[no-untyped-def]
+    """Terms starting or ending in f or v (Spark's TRIM literal ate \\f and \\v as letters)."""
+    from agorascope.listen.spikes import _term_counts
+
+    texts = ["#tag focus of love", "fever over five", "vivid verb, ffff!", "http://x.org/f fav"]
+    rows = [{"id": str(i), "text": t} for i, t in enumerate(texts)]
+    got = _term_counts(make_table("terms", listen_data.view_table(rows)))
+    want = Counter(w for t in texts for w in tokenize(t))
+    assert dict(zip(got["term"], got["n"], strict=True)) == dict(want)
+    assert {"focus", "love", "fever", "five", "vivid", "verb", "ffff", "fav"} <= set(want)

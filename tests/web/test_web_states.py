@@ -26,13 +26,14 @@ def test_api_link_opens_the_reference(page: Any, live: LiveServer) -> None:
 def test_unknown_page_is_the_error_page(page: Any, live: LiveServer) -> None:
     r = page.goto(live.url + "/no/such/page")
     assert r is not None and r.status == 404
-    assert page.locator("header.top nav a").count() == 4
+    assert page.locator("header.top nav a").count() == 5
     assert "/no/such/page" in page.locator("div.error").inner_text()
 
 
 @pytest.mark.parametrize(
     ("window", "empty"),
-    [("since=2024-07-19&until=2024-07-20", False), ("since=2030-01-01&until=2030-01-02", True)],
+    # a date ``until`` includes its day
+    [("since=2024-07-19&until=2024-07-19", False), ("since=2030-01-01&until=2030-01-01", True)],
     ids=["one-day", "no-posts"],
 )
 def test_share_of_voice_of_a_short_window(

@@ -87,7 +87,9 @@ def tokenize(text: str | None) -> set[str]:
 
 def _term_counts(t: ir.Table) -> pd.DataFrame:
     """How many posts of ``t`` hold each term of :func:`tokenize` (computed by the backend)."""
-    spaced = words_expr(without_links_expr(t.text, hashtags=True)).strip()
+    # not .strip(): Ibis writes it for Spark as TRIM(' \t\n\r\v\f' ...), a literal whose
+    # \v and \f Spark reads as the letters v and f ("focus" lost its f)
+    spaced = words_expr(without_links_expr(t.text, hashtags=True)).re_replace("^ +| +$", "")
     pieces = t.select(id=t.platform.fill_null("") + "\x1f" + t.id, term=spaced.split(" "))
     u = pieces.select("id", term=pieces.term.unnest())  # Spark: a generator stands alone
     long_enough = (u.term.length() >= _MIN_TERM) | u.term.re_search(_CJK_WORD)
