@@ -85,4 +85,6 @@ def test_a_series_gets_a_chart_with_axis_titles(local_client: TestClient) -> Non
         "/analyses/listen/volume", params={"run": 1, "topic": "it_outage", **WINDOW}
     )
     assert 'data-figure="result"' in r.text
-    assert '"title": {"text": "posts"}' in r.text.replace("\\u0022", '"')
+    text = r.text.replace("\\u0022", '"')
+    assert '"title": {"text": "posts"}' in text
+    assert '"title": {"text": "day starting (local time, UTC)"}' in text

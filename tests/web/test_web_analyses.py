@@ -22,10 +22,11 @@ def test_run_an_analysis_from_its_form(page: Any, live: LiveServer) -> None:
     page.get_by_role("button", name="Run").click()
     page.wait_for_selector("#result-rows")
     assert wait_drawn(page) == 1
-    assert page.locator("#result-chart svg.main-svg path.js-line").count() == 2
-    titles = page.locator("#result-chart .g-xtitle, #result-chart .g-ytitle").all_inner_texts()
-    assert any("local time" in t for t in titles) and "share" in titles
-    total = page.locator("#result-total b").inner_text()
+    assert page.locator("#result-chart .scatterlayer .trace").count() == 2
+    x = page.locator("#result-chart text.xtitle").text_content()
+    assert x == "hour starting (local time, UTC)"
+    assert page.locator("#result-chart text.ytitle").text_content() == "share of posts (%)"
+    total = page.locator("#result-total b").first.inner_text()
     assert int(total.replace(",", "")) == 2 * 3 * 24  # two topics, 72 hours
     shot(page, "analysis-share-of-voice")
     page.locator("#api-link").click()

@@ -394,9 +394,16 @@ def grouped_bars(
 
 
 def result_chart(
-    rows: list[dict[str, Any]], x: str, y: str, *, group: str | None = None, title: str
+    rows: list[dict[str, Any]],
+    x: str,
+    y: str,
+    *,
+    group: str | None = None,
+    title: str,
+    x_title: str,
+    y_title: str,
 ) -> Figure:
-    """Lines of ``y`` over time ``x`` (one line per ``group`` value), axes titled.
+    """Lines of ``y`` over time ``x`` (one line per ``group`` value), axes titled with units.
 
     Used for any registered analysis whose rows are a time series (a ``bucket`` column).
     """
@@ -413,7 +420,7 @@ def result_chart(
         }
         for name, points in series.items()
     ]
-    layout = _axes(_layout(title), f"{x} (local time of the chosen zone)", y)
+    layout = _axes(_layout(title), x_title, y_title)
     layout["yaxis"]["rangemode"] = "tozero"
     if not rows:
         return _no_posts({"data": data, "layout": layout})

@@ -87,14 +87,21 @@ def _values(spec: registry.Analysis, request: Request) -> dict[str, Any]:
     return out
 
 
+_Y_TITLES = {"share": "share of posts (%)", "index": "trend index (peak = 100)", "posts": "posts"}
+
+
 def _chart(result: registry.Result) -> dict[str, Any] | None:
     columns = result.analysis.row.model_fields
     if "bucket" not in columns or not result.rows:
         return None
-    y = next(c for c in ("share", "index", "posts") if c in columns)
-    group = "topic" if "topic" in columns else None
-    title = f"{result.analysis.summary} ({y})"
-    return result_chart(result.rows, "bucket", y, group=group, title=title)
+    y = next(c for c in _Y_TITLES if c in columns)
+    tz = getattr(result.params, "tz", "UTC")
+    interval = getattr(result.params, "interval", "interval")
+    return result_chart(
+        result.rows, "bucket", y, group="topic" if "topic" in columns else None,
+        title=result.analysis.summary, x_title=f"{interval} starting (local time, {tz})",
+        y_title=_Y_TITLES[y],
+    )  # fmt: skip
 
 
 @router.get("/analyses", response_class=HTMLResponse)
