@@ -1,0 +1,1 @@
+"""Audiences: who the people behind posts and survey answers are."""
