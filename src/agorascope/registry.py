@@ -223,6 +223,11 @@ def analysis(
             raise ValueError(f"analysis {domain}/{name} needs a docstring")
         if name in _REGISTRY.get(domain, {}):
             raise ValueError(f"analysis {domain}/{name} is declared twice")
+        names = {a.row.__name__: a.row for d in _REGISTRY.values() for a in d.values()}
+        if names.get(row.__name__, row) is not row:
+            raise ValueError(
+                f"analysis {domain}/{name}: another row schema is named {row.__name__}"
+            )
         taken = RESERVED & set(params.model_fields)
         if taken:
             raise ValueError(f"analysis {domain}/{name}: reserved parameter names {sorted(taken)}")
