@@ -160,9 +160,9 @@ def lift_stats(
     }
 
 
-def _counts(attrs: ir.Table, authors: ir.Table, name: str) -> pd.DataFrame:
+def _counts(attrs: ir.Table, authors: ir.Table, name: str) -> ir.Table:
     rows = attrs.semi_join(authors, KEY)
-    return to_pandas(rows.group_by(["kind", "value"]).aggregate(**{name: rows.count()}))
+    return rows.group_by(["kind", "value"]).aggregate(**{name: rows.count()})
 
 
 def lift(
@@ -206,9 +206,10 @@ def lift(
     require_size(rest, min_size)
     attrs = attributes(posts, all_posts, kinds)
     ca = _counts(attrs, audience.authors, "authors")
-    ca = ca[ca["authors"] >= min_authors]
-    cb = _counts(attrs, rest.authors, "baseline_authors")
-    df = ca.merge(cb, on=["kind", "value"], how="left")
+    ca = ca.filter(ca.authors >= min_authors)
+    # only the attributes tried are counted in the baseline (not everything it ever used)
+    cb = _counts(attrs.semi_join(ca, ["kind", "value"]), rest.authors, "baseline_authors")
+    df = to_pandas(ca).merge(to_pandas(cb), on=["kind", "value"], how="left")
     df["baseline_authors"] = df["baseline_authors"].fillna(0).astype("int64")
     df["authors"] = df["authors"].astype("int64")
     a, b = df["authors"].to_numpy(), df["baseline_authors"].to_numpy()

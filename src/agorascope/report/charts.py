@@ -474,8 +474,8 @@ def upset_chart(rows: list[dict[str, Any]], names: list[str], title: str) -> Fig
     data: list[dict[str, Any]] = [
         {"type": "bar", "x": xs, "y": [r["authors"] for r in rows], "name": "authors",
          "marker": {"color": _PALETTE[0]}, "yaxis": "y", "showlegend": False,
-         "text": [" & ".join(label(n) for n in r["audiences"]) for r in rows],
-         "hovertemplate": "%{text}: %{y} authors<extra></extra>"},
+         "hovertext": [" & ".join(label(n) for n in r["audiences"]) for r in rows],
+         "hovertemplate": "%{hovertext}: %{y} authors<extra></extra>"},
         {"type": "scatter", "mode": "markers", **member[0], "yaxis": "y2", "showlegend": False,
          "marker": {"color": "#d1d5db", "size": 11}, "hoverinfo": "skip"},
     ]  # fmt: skip
@@ -489,7 +489,9 @@ def upset_chart(rows: list[dict[str, Any]], names: list[str], title: str) -> Fig
         title, height=max(360, 260 + 28 * len(names)),
         margin={"l": 140, "r": 20, "t": 40, "b": 40},
     )  # fmt: skip
-    layout["xaxis"] = {"type": "category", "title": {"text": "combination"}, "automargin": True}
+    # the shared x axis sits under the dot matrix
+    layout["xaxis"] = {"type": "category", "title": {"text": "combination"}, "automargin": True,
+                       "anchor": "y2"}  # fmt: skip
     layout["yaxis"] = {"domain": [0.45, 1], "title": {"text": "authors in exactly these"},
                        "rangemode": "tozero", "automargin": True}  # fmt: skip
     layout["yaxis2"] = {

@@ -93,7 +93,8 @@ _Y_TITLES = {"share": "share of posts (%)", "index": "trend index (peak = 100)",
 def _chart(result: registry.Result) -> dict[str, Any] | None:
     columns = result.analysis.row.model_fields
     if "lift" in columns:
-        return lift_chart(result.rows, result.meta.get("sentence") or result.analysis.summary)
+        title = f"Authors of {result.meta.get('audience')} were more likely to"
+        return lift_chart(result.rows, title)
     if "degree" in columns and "audiences" in columns:
         return upset_chart(result.rows, list(result.meta.get("sizes", {})), "UpSet intersections")
     if "bucket" not in columns or not result.rows:
