@@ -48,3 +48,11 @@ def ira_arrow() -> pa.Table:
     from listen_data import ira_posts
 
     return ira_posts()
+
+
+@pytest.fixture(scope="session")
+def ira_authors_arrow() -> pa.Table:
+    """Every account of the IRA sample, at most 15 tweets each (2,602 tweets, 218 authors)."""
+    from listen_data import ira_posts
+
+    return ira_posts(Path(__file__).parent / "data" / "ira_authors.csv.gz")

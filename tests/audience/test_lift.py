@@ -157,24 +157,38 @@ def _ira_expected(arrow: pa.Table, audience: set[str]) -> dict[tuple[str, str], 
     return {k: (len(s & audience), len(s - audience)) for k, s in holders.items()}
 
 
-def test_ira_slice_against_scipy_and_statsmodels(table: MakeTable, ira_arrow: pa.Table) -> None:
-    t = table(ira_arrow)
-    unknown = t.filter(t.author_category == "Unknown")
-    audience = audience_of("Unknown", unknown)
+@pytest.mark.parametrize(
+    ("data", "min_size", "sizes", "tried"),
+    [("ira_arrow", 10, (20, 20), 15), ("ira_authors_arrow", 50, (78, 140), 33)],
+    ids=["ira-slice", "ira-authors"],
+)
+def test_ira_against_scipy_and_statsmodels(
+    table: MakeTable,
+    request: pytest.FixtureRequest,
+    data: str,
+    min_size: int,
+    sizes: tuple[int, int],
+    tried: int,
+) -> None:
+    arrow = request.getfixturevalue(data)
+    t = table(arrow)
+    audience = audience_of("Unknown", t.filter(t.author_category == "Unknown"))
     everyone = audience_of("everyone", t)
-    df, meta = lift(t, t, audience, everyone, min_authors=2, min_size=10, n=None)
+    df, meta = lift(t, t, audience, everyone, min_authors=2, min_size=min_size, n=None)
     members = set(to_pandas(audience.authors)["author_id"])
-    n_a, n_b = len(members), 40 - len(members)
-    assert (meta["audience_size"], meta["baseline_size"]) == (n_a, n_b) == (20, 20)
-    expected = {k: v for k, v in _ira_expected(ira_arrow, members).items() if v[0] >= 2}
+    n_a = len(members)
+    n_b = len({r["author_id"] for r in arrow.to_pylist()}) - n_a
+    assert (meta["audience_size"], meta["baseline_size"]) == (n_a, n_b) == sizes
+    expected = {k: v for k, v in _ira_expected(arrow, members).items() if v[0] >= 2}
     got = df.set_index(["kind", "value"])
     assert set(got.index) == set(expected)
-    assert len(got) == 15
-    p_values = []
+    assert len(got) == meta["tried"] == tried
+    p_values, tests = [], set()
     for (kind, value), (a, b) in sorted(expected.items()):
         row = got.loc[(kind, value)]
         assert (row.authors, row.baseline_authors) == (a, b)
         assert row.share == pytest.approx(100 * a / n_a)
+        assert row.baseline_share == pytest.approx(100 * b / n_b)
         table2 = np.array([[a, n_a - a], [b, n_b - b]])
         small = stats.contingency.expected_freq(table2).min() < 5
         p = stats.fisher_exact(table2).pvalue if small else stats.chi2_contingency(table2).pvalue
@@ -183,11 +197,14 @@ def test_ira_slice_against_scipy_and_statsmodels(table: MakeTable, ira_arrow: pa
         if b:
             ci = stats.contingency.relative_risk(a, n_a, b, n_b).confidence_interval(0.95)
             assert row.ratio == pytest.approx((a / n_a) / (b / n_b))
+            assert row.lift == pytest.approx(100 * ((a / n_a) / (b / n_b) - 1))
             assert (row.ratio_low, row.ratio_high) == pytest.approx((ci.low, ci.high))
         p_values.append((p, row.q_value))
+        tests.add(row.test)
+    assert tests == {"fisher", "chi2"}
     ps, qs = np.array(p_values).T
     assert qs == pytest.approx(multipletests(ps, method="fdr_bh")[1])
-    assert got.loc[("category", "Unknown")].authors == 20
+    assert got.loc[("category", "Unknown")].authors == n_a
     assert meta["sentence"].startswith("Authors of Unknown were more likely to: be Unknown")
 
 
