@@ -17,6 +17,7 @@ from agorascope.collect.pipeline import FileSummary, ImportSummary
 from agorascope.config import Settings
 from agorascope.errors import (
     AgorascopeError,
+    AudienceTooSmallError,
     ComputationError,
     ImportFormatError,
     IndexCorruptError,
@@ -37,6 +38,7 @@ from agorascope.workspace import Workspace, open
 
 __all__ = [
     "AgorascopeError",
+    "AudienceTooSmallError",
     "ComputationError",
     "FileSummary",
     "ImportFormatError",

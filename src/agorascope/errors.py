@@ -7,6 +7,7 @@ inherit the built-in exception they mean, so ``except ValueError`` keeps working
     ├── InvalidInputError (ValueError)        bad data or arguments from a user or a file
     │   ├── ImportFormatError                 a file that no importer can read as asked
     │   ├── QuerySyntaxError                  a boolean query that does not parse (has a caret)
+    │   ├── AudienceTooSmallError             an audience below the minimum size (results withheld)
     │   └── UnsafeURLError                    a URL pointing at loopback / private addresses
     ├── NotFoundError (LookupError)           a topic, token, plan, ... that does not exist
     ├── PermissionDeniedError (PermissionError)  a caller without the role an action needs
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 __all__ = [
     "AgorascopeError",
+    "AudienceTooSmallError",
     "ComputationError",
     "ImportFormatError",
     "IndexCorruptError",
@@ -70,6 +72,25 @@ class QuerySyntaxError(InvalidInputError):
             return message
         caret = " " * self.position + "^"
         return f"{message} at column {self.position + 1}\n  {self.query}\n  {caret}"
+
+
+class AudienceTooSmallError(InvalidInputError):
+    """An audience has fewer authors than the minimum size: its results are withheld.
+
+    Attributes:
+        name: the audience's name.
+        size: its number of authors.
+        min_size: the minimum size asked for.
+    """
+
+    def __init__(self, name: str, size: int, min_size: int):
+        self.name = name
+        self.size = size
+        self.min_size = min_size
+        super().__init__(
+            f"audience {name!r} has {size} author(s), fewer than min_size={min_size}: results "
+            "are withheld (widen the topic or the window, or lower min_size)"
+        )
 
 
 class UnsafeURLError(InvalidInputError):

@@ -61,6 +61,7 @@ DOMAIN_MODULES = (
     "agorascope.listen.analyses",
     "agorascope.elections.analyses",
     "agorascope.districts.analyses",
+    "agorascope.audience.analyses",
     "agorascope.audience.survey_analyses",
 )
 """Modules whose import declares analyses (a new domain adds its module here)."""

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from agorascope.query.topics import Topic
     from agorascope.workspace import Workspace
 
-__all__ = ["Selection", "select"]
+__all__ = ["Selection", "named_selection", "select"]
 
 RESOLVE_INDEX_LIMIT = 200_000
 """Largest match count for which the index (not the predicate) finds a selection's posts."""
@@ -159,3 +159,17 @@ def _matching(ws: Workspace, all_posts: ir.Table, node: Any) -> ir.Table | None:
     if index is None or index.count(node) > RESOLVE_INDEX_LIMIT:
         return None
     return all_posts.semi_join(keys_table(index.keys(node)), ["platform", "id"])
+
+
+def named_selection(ws: Workspace, spec: str, window: Window) -> tuple[str, Selection]:
+    """The name and the selection of ``spec``: a topic name, or ``NAME=QUERY`` (a text that
+    is no topic is a query, named by itself).
+
+    Raises:
+        NotFoundError: an unknown topic; QuerySyntaxError: a query that does not parse.
+    """
+    name, sep, query = spec.partition("=")
+    if sep and query.strip() and name.strip():
+        return name.strip(), ws.select(query=query, window=window)
+    sel = ws.select(spec, window=window)
+    return sel.name, sel

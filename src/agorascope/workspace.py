@@ -47,6 +47,7 @@ class Workspace:
         listen: the listening analyses (:class:`~agorascope.components.Analyses`).
         elections: the election analyses.
         districts: the redistricting analyses.
+        audience: the audience analyses (lift, overlap, upset).
         reports: topic, compare and overview pages and HTML reports.
 
     Examples:
@@ -68,6 +69,7 @@ class Workspace:
         self.listen = Analyses(self, "listen")
         self.elections = Analyses(self, "elections")
         self.districts = Analyses(self, "districts")
+        self.audience = Analyses(self, "audience")
 
     @property
     def backend(self) -> ReadBackend:

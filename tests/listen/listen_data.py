@@ -61,19 +61,19 @@ def view_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(full, schema=VIEW_SCHEMA)
 
 
-def ira_frame() -> pd.DataFrame:
-    """The IRA slice as read (strings, empty = missing)."""
-    return pd.read_csv(DATA / "ira_slice.csv.gz", dtype=str, keep_default_na=False)
+def ira_frame(path: Path = DATA / "ira_slice.csv.gz") -> pd.DataFrame:
+    """The IRA slice (or another file of the same columns) as read (strings, empty = missing)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def ira_posts() -> pa.Table:
+def ira_posts(path: Path = DATA / "ira_slice.csv.gz") -> pa.Table:
     """The IRA slice as post_view rows.
 
     id = ``ira-<row>``; relation from post_type (R repost, Q quote, else original); a repost's
     ``parent_id``/``root_id`` is ``rt-<text>`` (the retweeted item is identified by its text,
     the dataset holds no ids); followers = the author's count on their latest post.
     """
-    d = ira_frame()
+    d = ira_frame(path)
     d["created"] = pd.to_datetime(d["publish_date"])
     latest = d.sort_values("created").groupby("author_id").tail(1).set_index("author_id")
     rows = []

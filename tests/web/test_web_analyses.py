@@ -38,3 +38,18 @@ def test_a_bad_value_is_shown_beside_the_form(page: Any, live: LiveServer) -> No
     page.goto(live.url + "/analyses/listen/volume?run=1&topic=it_outag")
     assert "did you mean 'it_outage'" in page.locator("#analysis-error").inner_text()
     assert page.locator("#analysis-form").count() == 1
+
+
+def test_audience_pages_draw_the_lift_list_and_the_upset_chart(page: Any, live: LiveServer) -> None:
+    window = "since=2024-07-18&until=2024-07-21"
+    page.goto(live.url + f"/analyses/audience/lift?run=1&topic=it_outage&{window}")
+    assert wait_drawn(page) == 1
+    assert page.locator("#result-chart .barlayer .trace").count() == 2  # audience, baseline
+    assert page.locator("#result-chart text.xtitle").text_content() == "authors having it (%)"
+    shot(page, "analysis-audience-lift")
+    page.goto(live.url + f"/analyses/audience/upset?run=1&audiences=it_outage,olympics&{window}")
+    assert wait_drawn(page) == 1
+    assert page.locator("#result-chart .barlayer .point").count() == 2  # two combinations
+    assert page.locator("#result-chart .scatterlayer .point").count() >= 4  # the dot matrix
+    shot(page, "analysis-audience-upset")
+    assert not page.errors

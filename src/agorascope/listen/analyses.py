@@ -21,6 +21,8 @@ from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_h
 from agorascope.listen.spikes import Spike, detect_spikes
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 from agorascope.registry import Context, Output, Params, Row, analysis, row_of
+from agorascope.selection import named_selection
+from agorascope.timeutil import Window
 
 __all__: list[str] = []
 
@@ -324,11 +326,11 @@ def _summary(ctx: Context, p: NoParams) -> Output:
 def _share_of_voice(ctx: Context, p: ShareParams) -> Output:
     """Each topic's share of the posts of all the topics, per interval."""
     since, until = ctx.bounds
+    window = Window(since, until)
     tables = {}
     for spec in p.topics:
-        name, sep, query = spec.partition("=")
-        sel = ctx.workspace.select(query=query) if sep and query else ctx.workspace.select(spec)
-        tables[name if sep and query else sel.name] = sel.posts
+        name, sel = named_selection(ctx.workspace, spec, window)
+        tables[name] = sel.posts
     if len(tables) != len(p.topics):
         raise InvalidInputError("each topic may appear once")
     df = share_of_voice(tables, since, until, interval=p.interval, tz=p.tz)

@@ -21,7 +21,7 @@ from agorascope.api.deps import Viewer, WorkspaceDep
 from agorascope.api.pages_render import render_page
 from agorascope.components import Analyses
 from agorascope.errors import AgorascopeError, InvalidInputError
-from agorascope.report.charts import result_chart
+from agorascope.report.charts import lift_chart, result_chart, upset_chart
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,6 +92,11 @@ _Y_TITLES = {"share": "share of posts (%)", "index": "trend index (peak = 100)",
 
 def _chart(result: registry.Result) -> dict[str, Any] | None:
     columns = result.analysis.row.model_fields
+    if "lift" in columns:
+        title = f"Authors of {result.meta.get('audience')} were more likely to"
+        return lift_chart(result.rows, title)
+    if "degree" in columns and "audiences" in columns:
+        return upset_chart(result.rows, list(result.meta.get("sizes", {})), "UpSet intersections")
     if "bucket" not in columns or not result.rows:
         return None
     y = next(c for c in _Y_TITLES if c in columns)
