@@ -61,6 +61,7 @@ DOMAIN_MODULES = (
     "agorascope.listen.analyses",
     "agorascope.elections.analyses",
     "agorascope.districts.analyses",
+    "agorascope.audience.traits_analyses",
 )
 """Modules whose import declares analyses (a new domain adds its module here)."""
 
@@ -74,6 +75,11 @@ class Params(BaseModel):
     """Base of every analysis's parameter model (unknown names are refused)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def writes(self) -> bool:
+        """Whether a run with these values writes to the store (e.g. an audit entry): the
+        command line then opens the store for writing."""
+        return False
 
 
 class Row(BaseModel):
