@@ -1,0 +1,1 @@
+"""Audience analytics: who the accounts are (traits, lift, overlap)."""
