@@ -63,6 +63,7 @@ DOMAIN_MODULES = (
     "agorascope.districts.analyses",
     "agorascope.audience.analyses",
     "agorascope.audience.survey_analyses",
+    "agorascope.audience.traits_analyses",
 )
 """Modules whose import declares analyses (a new domain adds its module here)."""
 
@@ -76,6 +77,11 @@ class Params(BaseModel):
     """Base of every analysis's parameter model (unknown names are refused)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def writes(self) -> bool:
+        """Whether a run with these values writes to the store (e.g. an audit entry): the
+        command line then opens the store for writing."""
+        return False
 
 
 class Row(BaseModel):

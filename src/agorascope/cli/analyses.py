@@ -128,8 +128,11 @@ def show(result: registry.Result, limit: int, offset: int) -> None:
         console.print(f"{key}: {value}")
 
 
-def _workspace(ctx: typer.Context, spec: registry.Analysis) -> Any:
-    """The invocation's workspace; an analysis that needs no posts runs without a store file."""
+def _workspace(ctx: typer.Context, spec: registry.Analysis, writes: bool = False) -> Any:
+    """The invocation's workspace, read-only unless the run ``writes``; an analysis that needs
+    no posts runs without a store file."""
+    if writes:
+        return workspace_from(ctx)
     if spec.needs == "workspace":
         settings = settings_from(ctx)
         if not settings.db.exists():
@@ -149,7 +152,8 @@ def _command(spec: registry.Analysis) -> Any:
         with fail_on_errors():
             from agorascope.components import Analyses
 
-            with _workspace(ctx, spec) as ws:
+            writes = registry.parse_params(spec, kw).writes()
+            with _workspace(ctx, spec, writes) as ws:
                 result = Analyses(ws, spec.domain).run(
                     spec.name, progress=not as_json, **selection, **kw
                 )
