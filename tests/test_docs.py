@@ -63,7 +63,8 @@ def test_the_domain_order_does_not_depend_on_what_was_imported_first() -> None:
 
     code = (
         "import agorascope.districts.analyses, agorascope.elections.analyses;"
-        "from agorascope import registry; print(registry.domains())"
+        "import agorascope.audience.traits_analyses;"
+        "from agorascope import registry; print([(a.domain, a.name) for a in registry.analyses()])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == str(registry.domains())
+    assert out.stdout.strip() == str([(a.domain, a.name) for a in registry.analyses()])

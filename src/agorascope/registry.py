@@ -24,7 +24,7 @@ voice does), or only the *workspace* (e.g. an election forecast from bundled pol
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -269,8 +269,15 @@ def analyses(domain: str | None = None) -> list[Analysis]:
     """Every declared analysis, or those of ``domain``."""
     _load()
     if domain is not None:
-        return list(_REGISTRY.get(domain, {}).values())
-    return [a for d in domains() for a in _REGISTRY[d].values()]
+        return _ordered(_REGISTRY.get(domain, {}).values())
+    return [a for d in domains() for a in _ordered(_REGISTRY[d].values())]
+
+
+def _ordered(found: Iterable[Analysis]) -> list[Analysis]:
+    """In the order of :data:`DOMAIN_MODULES`, then of declaration (whatever was imported
+    first, so that lists, commands and docs never depend on import order)."""
+    rank = {m: i for i, m in enumerate(DOMAIN_MODULES)}
+    return sorted(found, key=lambda a: rank.get(a.fn.__module__, len(rank)))
 
 
 def get(domain: str, name: str) -> Analysis:
