@@ -64,6 +64,7 @@ DOMAIN_MODULES = (
     "agorascope.audience.analyses",
     "agorascope.audience.survey_analyses",
     "agorascope.audience.traits_analyses",
+    "agorascope.audience.audit_analyses",
 )
 """Modules whose import declares analyses (a new domain adds its module here)."""
 
