@@ -101,6 +101,20 @@ def test_min_authors_limits_what_is_tried(table: MakeTable) -> None:
     assert df["q_value"].to_numpy() == pytest.approx(q)
 
 
+def test_baseline_that_is_another_audience(table: MakeTable) -> None:
+    # B shares a1, a2 with A; a3, a4 and b4-b6 are in neither: the rest is b1, b2, b3
+    w = _window(table(_hand_rows()))
+    a = audience_of("A", w.filter(w.author_id.isin(["a1", "a2", "a3", "a4"])))
+    b = audience_of("B", w.filter(w.author_id.isin(["a1", "a2", "b1", "b2", "b3"])))
+    df, meta = lift(w, w, a, b, kinds=("hashtag", "lang"), min_authors=1, min_size=2, n=None)
+    got = df.set_index(["kind", "value"])
+    assert (meta["audience_size"], meta["baseline_size"]) == (4, 3)
+    assert (got.loc[("hashtag", "x")].authors, got.loc[("hashtag", "x")].baseline_authors) == (3, 1)
+    assert (got.loc[("lang", "en")].authors, got.loc[("lang", "en")].baseline_authors) == (2, 3)
+    assert (got.loc[("lang", "fr")].authors, got.loc[("lang", "fr")].baseline_authors) == (1, 0)
+    assert len(got) == meta["tried"] == 3
+
+
 def test_audience_filters(table: MakeTable) -> None:
     w = _window(table(_hand_rows()))
 
@@ -140,6 +154,16 @@ def test_chi_square_with_yates_equals_scipy() -> None:
             assert got["test"][i] == "chi2"
             assert got["p_value"][i] == pytest.approx(stats.chi2_contingency(table).pvalue)
     assert list(got["test"]) == ["chi2", "chi2", "chi2", "fisher", "chi2"]
+
+
+def test_fisher_on_repeated_tables_equals_scipy_row_by_row() -> None:
+    a = np.array([3, 1, 3, 2, 1, 3])
+    b = np.array([1, 0, 1, 4, 0, 2])
+    got = lift_stats(a, 40, b, 90)
+    assert set(got["test"]) == {"fisher"}
+    for i in range(len(a)):
+        table = np.array([[a[i], 40 - a[i]], [b[i], 90 - b[i]]])
+        assert got["p_value"][i] == pytest.approx(stats.fisher_exact(table).pvalue, rel=1e-12)
 
 
 def _ira_expected(arrow: pa.Table, audience: set[str]) -> dict[tuple[str, str], tuple[int, int]]:

@@ -143,9 +143,14 @@ def lift_stats(
         dev = np.maximum(np.abs(a * d - b * c) / n - 0.5, 0.0)
         chi2 = dev**2 * (1 / expected).sum(axis=0)
         p = stats.chi2.sf(chi2, 1)
-    for i in np.flatnonzero(small):
-        table = [[a[i], c[i]], [b[i], d[i]]]
-        p[i] = stats.fisher_exact(np.asarray(table, dtype=np.int64)).pvalue
+    # Fisher's test once per distinct (a, b): many rare attributes share the same table
+    rows = np.flatnonzero(small)
+    pairs, which = np.unique(np.stack([a[rows], b[rows]], axis=1), axis=0, return_inverse=True)
+    exact = [
+        stats.fisher_exact(np.asarray([[x, n_a - x], [y, n_b - y]], dtype=np.int64)).pvalue
+        for x, y in pairs
+    ]
+    p[rows] = np.asarray(exact, dtype=float)[which.ravel()]
     smoothed = ((a + 0.5) / (n_a + 1)) / ((b + 0.5) / (n_b + 1))
     return {
         "share": 100 * a / n_a,
@@ -160,9 +165,19 @@ def lift_stats(
     }
 
 
-def _counts(attrs: ir.Table, authors: ir.Table, name: str) -> ir.Table:
-    rows = attrs.semi_join(authors, KEY)
-    return rows.group_by(["kind", "value"]).aggregate(**{name: rows.count()})
+def _counts(attrs: ir.Table, audience: ir.Table, baseline: ir.Table, min_authors: int) -> ir.Table:
+    """``kind, value, authors, baseline_authors`` in one pass over ``attrs``: the audience's
+    authors having each attribute, and the baseline's authors not in the audience having it,
+    for the attributes at least ``min_authors`` audience authors have."""
+    a = audience.select(_a_platform=audience.platform, _a_id=audience.author_id, _in_a=True)
+    b = baseline.select(_b_platform=baseline.platform, _b_id=baseline.author_id, _in_b=True)
+    j = attrs.left_join(a, [attrs.platform == a._a_platform, attrs.author_id == a._a_id])
+    j = j.left_join(b, [j.platform == b._b_platform, j.author_id == b._b_id])
+    in_a = j._in_a.notnull()
+    counts = j.group_by(["kind", "value"]).aggregate(
+        authors=j.count(where=in_a), baseline_authors=j.count(where=~in_a & j._in_b.notnull())
+    )
+    return counts.filter(counts.authors >= min_authors)
 
 
 def lift(
@@ -205,13 +220,8 @@ def lift(
     rest = Audience(f"{baseline.name} (without {audience.name})", rest_authors, rest_size)
     require_size(rest, min_size)
     attrs = attributes(posts, all_posts, kinds)
-    ca = _counts(attrs, audience.authors, "authors")
-    ca = ca.filter(ca.authors >= min_authors)
-    # only the attributes tried are counted in the baseline (not everything it ever used)
-    cb = _counts(attrs.semi_join(ca, ["kind", "value"]), rest.authors, "baseline_authors")
-    df = to_pandas(ca).merge(to_pandas(cb), on=["kind", "value"], how="left")
-    df["baseline_authors"] = df["baseline_authors"].fillna(0).astype("int64")
-    df["authors"] = df["authors"].astype("int64")
+    df = to_pandas(_counts(attrs, audience.authors, baseline.authors, min_authors))
+    df = df.astype({"authors": "int64", "baseline_authors": "int64"})
     a, b = df["authors"].to_numpy(), df["baseline_authors"].to_numpy()
     for k, v in lift_stats(a, audience.size, b, rest.size).items():
         df[k] = v
