@@ -69,14 +69,13 @@ def _field_param(name: str, field: FieldInfo) -> inspect.Parameter:
     """One query parameter from a field of the parameter model (bounds and help kept)."""
     bounds = {k: getattr(m, k) for m in field.metadata for k in _BOUNDS if hasattr(m, k)}
     info = Query(description=field.description, examples=field.examples, **bounds)
-    default = inspect.Parameter.empty if field.is_required() else None
-    annotation: Any = field.annotation
-    if default is None:
-        annotation = annotation | None
+    # the model's own type and default, as /openapi.json shows them; no added "| None"
+    # (FastAPI then attaches its Query to one member of a union, and pydantic warns)
+    default = inspect.Parameter.empty if field.is_required() else field.get_default()
     return inspect.Parameter(
         name,
         inspect.Parameter.KEYWORD_ONLY,
-        annotation=Annotated[annotation, info],
+        annotation=Annotated[field.annotation, info],
         default=default,
     )
 
@@ -93,7 +92,12 @@ def _endpoint(spec: registry.Analysis) -> Any:
         until: str | None = None,
         **given: Any,
     ) -> dict[str, Any]:
-        values = {k: v for k, v in given.items() if k in fields and v is not None}
+        # a value equal to the default counts as not given (as on the command line)
+        values = {
+            k: v
+            for k, v in given.items()
+            if k in fields and v is not None and v != fields[k].get_default()
+        }
         for name in registry.file_fields(spec):
             if isinstance(values.get(name), Path):
                 values[name] = ws.settings.data_file(values[name])
