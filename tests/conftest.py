@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,3 +26,16 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     session = local_session(warehouse=tmp_path_factory.mktemp("spark-warehouse"))
     yield session
     session.stop()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def backend(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """An Ibis connection on each read backend (DuckDB in memory, the session's Spark)."""
+    import ibis
+
+    if request.param == "duckdb":
+        con = ibis.duckdb.connect()
+        yield con
+        con.disconnect()
+    else:
+        yield ibis.pyspark.connect(request.getfixturevalue("spark_session"))

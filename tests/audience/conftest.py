@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +15,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "listen"))
 
 MakeTable = Callable[[list[dict[str, Any]] | pa.Table], "ibis.Table"]
-
-
-@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def backend(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """An Ibis connection on each read backend."""
-    if request.param == "duckdb":
-        con = ibis.duckdb.connect()
-        yield con
-        con.disconnect()
-    else:
-        yield ibis.pyspark.connect(request.getfixturevalue("spark_session"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ both backends. Known gaps are marked with ``pytest.mark.xfail(strict=True)`` on 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "listen"))
 
 MakeTable = Callable[[str, pa.Table], "ibis.Table"]
-
-
-@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
-def backend(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """An Ibis connection on each backend."""
-    if request.param == "duckdb":
-        con = ibis.duckdb.connect()
-        yield con
-        con.disconnect()
-    else:
-        session = request.getfixturevalue("spark_session")
-        yield ibis.pyspark.connect(session)
 
 
 @pytest.fixture
