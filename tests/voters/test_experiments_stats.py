@@ -65,7 +65,9 @@ def test_sample_size_equals_statsmodels(
 ) -> None:
     s = sample_size(baseline, mde, alpha=alpha, power=power)
     target = baseline * (1 + mde)
-    one_tail = samplesize_proportions_2indep_onetail(target - baseline, baseline, power, alpha=alpha)
+    one_tail = samplesize_proportions_2indep_onetail(
+        target - baseline, baseline, power, alpha=alpha
+    )
     assert s.n_per_arm == int(np.ceil(one_tail))
     es = proportion_effectsize(target, baseline)
     arcsine = NormalIndPower().solve_power(effect_size=es, alpha=alpha, power=power, ratio=1)
@@ -99,7 +101,11 @@ def test_bootstrap_equals_scipy_with_the_same_seed() -> None:
         return np.mean(a, axis=axis) - np.mean(b, axis=axis)
 
     res2 = stats.bootstrap(
-        (x, y), diff, n_resamples=2000, method="percentile", rng=np.random.default_rng(7),
+        (x, y),
+        diff,
+        n_resamples=2000,
+        method="percentile",
+        rng=np.random.default_rng(7),
         batch=100,
     )
     ci2 = res2.confidence_interval

@@ -187,3 +187,37 @@ _V3 = (
 )
 
 MIGRATIONS = (*MIGRATIONS, Migration(3, "column comments on posts and authors", _V3))
+
+_V7 = (
+    """CREATE TABLE experiments (
+        name VARCHAR PRIMARY KEY,
+        level VARCHAR NOT NULL CHECK (level IN ('recipient', 'arm')),
+        source VARCHAR,
+        imported_at TIMESTAMP NOT NULL,
+        rows_read BIGINT NOT NULL,
+        rejected BIGINT NOT NULL
+    )""",
+    """CREATE TABLE experiment_arms (
+        experiment VARCHAR NOT NULL,
+        arm VARCHAR NOT NULL,
+        day DATE,
+        sent BIGINT NOT NULL CHECK (sent >= 0),
+        opened BIGINT,
+        clicked BIGINT,
+        donated BIGINT,
+        amount DOUBLE
+    )""",
+    """CREATE TABLE experiment_amounts (
+        experiment VARCHAR NOT NULL,
+        arm VARCHAR NOT NULL,
+        amount DOUBLE NOT NULL CHECK (amount > 0)
+    )""",
+    "COMMENT ON TABLE experiments IS 'message experiments (A/B tests) imported by name'",
+    "COMMENT ON TABLE experiment_arms IS "
+    "'recipients and outcomes per experiment, arm and day (day NULL when not given)'",
+    "COMMENT ON TABLE experiment_amounts IS "
+    "'non-zero amounts given by single recipients (for bootstrap intervals); "
+    "no recipient identifier is kept'",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(7, "message experiments", _V7))

@@ -206,9 +206,7 @@ def bootstrap_mean_diff(
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
-def sample_ratio_mismatch(
-    observed: Sequence[int], planned: Sequence[float]
-) -> tuple[float, float]:
+def sample_ratio_mismatch(observed: Sequence[int], planned: Sequence[float]) -> tuple[float, float]:
     """Chi-square test that recipients were split as planned.
 
     Args:

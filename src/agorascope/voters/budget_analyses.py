@@ -1,0 +1,3 @@
+"""The budget analysis (see budget.py)."""
+
+from __future__ import annotations
