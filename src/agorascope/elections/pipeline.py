@@ -12,9 +12,10 @@ from agorascope.elections.fundamentals import time_for_change
 from agorascope.elections.model import ModelConfig, StateEstimates, estimate_states
 from agorascope.elections.polls import PollSet, read_polls
 from agorascope.elections.results import ResultSet, read_electoral_votes, read_results
+from agorascope.elections.simulate import SimulationInput
 from agorascope.errors import AgorascopeError, InvalidInputError
 
-__all__ = ["ForecastRun", "run_forecast"]
+__all__ = ["ForecastRun", "run_forecast", "simulate_table", "table_input"]
 
 
 @dataclass
@@ -138,13 +139,38 @@ def simulate_table(
     Raises:
         InvalidInputError: a missing column, state or bad number.
     """
+    from agorascope.elections.forecast import summarise
+    from agorascope.elections.simulate import run_simulations
+
+    inp = table_input(
+        path, national_sd=national_sd, df=df, district_sd=district_sd,
+        electoral_votes=electoral_votes, year=year, correlation=correlation,
+    )  # fmt: skip
+    totals = run_simulations(inp, n, seed=seed, progress=progress)
+    return summarise(totals, inp.units, inp.turnout)
+
+
+def table_input(
+    path: str | Path,
+    *,
+    national_sd: float = 0.015,
+    df: float = 5.0,
+    district_sd: float = 0.015,
+    electoral_votes: str | Path | dict[str, int] | None = None,
+    year: int = 2024,
+    correlation: str = "economist",
+) -> SimulationInput:
+    """The simulation input of a table of state means and sds (see :func:`simulate_table`).
+
+    Raises:
+        InvalidInputError: a missing column, state or bad number.
+    """
     import numpy as np
     import pandas as pd
 
     from agorascope.elections.correlation import economist_correlation
-    from agorascope.elections.forecast import build_input, summarise
+    from agorascope.elections.forecast import build_input
     from agorascope.elections.model import election_day
-    from agorascope.elections.simulate import run_simulations
     from agorascope.elections.states import STATES, normalize_state
 
     p = Path(path)
@@ -182,6 +208,4 @@ def simulate_table(
         ev = read_electoral_votes(electoral_votes, year)
     if correlation != "economist":
         raise InvalidInputError("simulate supports the 'economist' correlation only")
-    inp = build_input(est, ev, correlation=economist_correlation())
-    totals = run_simulations(inp, n, seed=seed, progress=progress)
-    return summarise(totals, inp.units, votes)
+    return build_input(est, ev, correlation=economist_correlation())

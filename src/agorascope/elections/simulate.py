@@ -21,7 +21,14 @@ import numpy as np
 from agorascope.elections.states import STATES, Unit
 from agorascope.errors import InvalidInputError
 
-__all__ = ["SimulationInput", "SimulationTotals", "run_simulations"]
+__all__ = [
+    "SimulationInput",
+    "SimulationTotals",
+    "run_simulations",
+    "share_sampler",
+    "simulate_shares",
+    "tally",
+]
 
 N_BINS = 1000  # histogram of each unit's two-party share, bins of 0.001
 
@@ -177,44 +184,18 @@ def run_simulations(
     if n <= 0:
         raise InvalidInputError("the number of simulations must be positive")
     ns = len(STATES)
-    if inp.state_mean.shape != (ns,) or inp.state_cov.shape != (ns, ns):
-        raise InvalidInputError("state_mean must have 51 entries and state_cov be 51 x 51")
-    units = inp.units
-    u = len(units)
-    state_pos = {s: i for i, s in enumerate(STATES)}
-    parent = np.array([state_pos[x.state] for x in units[ns:]], dtype=np.int64)
-    lean = np.array([x.lean for x in units[ns:]], dtype=np.float32)
-    ev = np.array([x.ev for x in units], dtype=np.int64)
-    chol = _cholesky(inp.state_cov).astype(np.float32)
-    mean = inp.state_mean.astype(np.float32)
-    t_scale = np.float32(np.sqrt((inp.df - 2) / inp.df))  # unit-variance t
+    draw = share_sampler(inp)
+    ev = np.array([x.ev for x in inp.units], dtype=np.int64)
+    u = len(inp.units)
     totals = _empty_totals(n, u, int(ev.sum()))
     weights = inp.turnout.astype(np.float64)
-    n_chunks = -(-n // chunk)
-    if rng is not None:
-        seeds = [np.random.SeedSequence(int(x)) for x in rng.integers(0, 2**63, n_chunks)]
-    else:
-        seeds = np.random.SeedSequence(seed).spawn(n_chunks)
-    df = float(inp.df)
-    nat_sd = np.float32(inp.national_sd)
-    dist_sd = np.float32(inp.district_sd)
+    seeds = _chunk_seeds(n, chunk, seed, rng)
+    n_chunks = len(seeds)
 
     def one_chunk(c: int) -> SimulationTotals:
-        gen = np.random.default_rng(seeds[c])
         m = min(chunk, n - c * chunk)
         acc = _empty_totals(m, u, int(ev.sum()))
-        z = gen.standard_normal((m, ns), dtype=np.float32)
-        scale_s = np.sqrt(df / gen.chisquare(df, m)).astype(np.float32) * t_scale
-        nat = gen.standard_normal(m, dtype=np.float32) * (
-            np.sqrt(df / gen.chisquare(df, m)).astype(np.float32) * t_scale * nat_sd
-        )
-        share = np.empty((m, u), dtype=np.float32)
-        np.matmul(z, chol.T, out=share[:, :ns])
-        share[:, :ns] *= scale_s[:, None]
-        share[:, :ns] += mean[None, :] + nat[:, None]
-        if u > ns:
-            d = gen.standard_normal((m, u - ns), dtype=np.float32)
-            share[:, ns:] = share[:, parent] + lean[None, :] + d * dist_sd
+        share = draw(np.random.default_rng(seeds[c]), m)
         _tally(
             share, ev, weights, ns, acc.ev_hist, acc.unit_wins, acc.unit_wins_and_ec,
             acc.unit_losses_and_ec_rep, acc.share_hist, acc.tipping, acc.pv_hist,
@@ -237,6 +218,97 @@ def run_simulations(
     totals.split_dem_ec_rep_pv = int(j[1, 0])
     totals.split_rep_ec_dem_pv = int(j[0, 1])
     return totals
+
+
+def _chunk_seeds(
+    n: int, chunk: int, seed: int | None, rng: np.random.Generator | None
+) -> list[np.random.SeedSequence]:
+    """The seed of each chunk: chunk ``c`` always draws from the ``c``-th child."""
+    n_chunks = -(-n // chunk)
+    if rng is not None:
+        return [np.random.SeedSequence(int(x)) for x in rng.integers(0, 2**63, n_chunks)]
+    return list(np.random.SeedSequence(seed).spawn(n_chunks))
+
+
+def share_sampler(inp: SimulationInput) -> Callable[[np.random.Generator, int], np.ndarray]:
+    """A function ``draw(gen, m)`` returning ``m`` simulated two-party Democratic shares of every
+    unit (``m x units``, float32): the draws :func:`run_simulations` counts.
+
+    Raises:
+        InvalidInputError: means or covariance of the wrong shape.
+    """
+    ns = len(STATES)
+    if inp.state_mean.shape != (ns,) or inp.state_cov.shape != (ns, ns):
+        raise InvalidInputError("state_mean must have 51 entries and state_cov be 51 x 51")
+    units = inp.units
+    u = len(units)
+    state_pos = {s: i for i, s in enumerate(STATES)}
+    parent = np.array([state_pos[x.state] for x in units[ns:]], dtype=np.int64)
+    lean = np.array([x.lean for x in units[ns:]], dtype=np.float32)
+    chol = _cholesky(inp.state_cov).astype(np.float32)
+    mean = inp.state_mean.astype(np.float32)
+    t_scale = np.float32(np.sqrt((inp.df - 2) / inp.df))  # unit-variance t
+    df = float(inp.df)
+    nat_sd = np.float32(inp.national_sd)
+    dist_sd = np.float32(inp.district_sd)
+
+    def draw(gen: np.random.Generator, m: int) -> np.ndarray:
+        z = gen.standard_normal((m, ns), dtype=np.float32)
+        scale_s = np.sqrt(df / gen.chisquare(df, m)).astype(np.float32) * t_scale
+        nat = gen.standard_normal(m, dtype=np.float32) * (
+            np.sqrt(df / gen.chisquare(df, m)).astype(np.float32) * t_scale * nat_sd
+        )
+        share = np.empty((m, u), dtype=np.float32)
+        np.matmul(z, chol.T, out=share[:, :ns])
+        share[:, :ns] *= scale_s[:, None]
+        share[:, :ns] += mean[None, :] + nat[:, None]
+        if u > ns:
+            d = gen.standard_normal((m, u - ns), dtype=np.float32)
+            share[:, ns:] = share[:, parent] + lean[None, :] + d * dist_sd
+        return share
+
+    return draw
+
+
+def simulate_shares(
+    inp: SimulationInput, n: int, *, seed: int | None = 0, chunk: int = 100_000
+) -> np.ndarray:
+    """The ``n x units`` simulated shares themselves (float32), the very draws that
+    :func:`run_simulations` with the same ``n``, ``seed`` and ``chunk`` counts; for analyses
+    that need the joint outcomes (a budget, a what-if), at ``4 * n * units`` bytes."""
+    if n <= 0:
+        raise InvalidInputError("the number of simulations must be positive")
+    draw = share_sampler(inp)
+    seeds = _chunk_seeds(n, chunk, seed, None)
+    with _single_threaded_blas():
+        parts = [
+            draw(np.random.default_rng(sd), min(chunk, n - c * chunk)) for c, sd in enumerate(seeds)
+        ]
+    return np.concatenate(parts, axis=0)
+
+
+def tally(share: np.ndarray, ev: np.ndarray, weights: np.ndarray) -> SimulationTotals:
+    """Count given draws as :func:`run_simulations` counts its own: electoral votes, wins,
+    tipping points, histograms.
+
+    Args:
+        share: ``m x units`` two-party Democratic shares (cast to float32).
+        ev: electoral votes of each unit.
+        weights: popular-vote weights of the first ``len(weights)`` units (the states).
+    """
+    sh = np.ascontiguousarray(share, dtype=np.float32)
+    votes = np.asarray(ev, dtype=np.int64)
+    acc = _empty_totals(sh.shape[0], sh.shape[1], int(votes.sum()))
+    _tally(
+        sh, votes, np.asarray(weights, dtype=np.float64), len(weights), acc.ev_hist,
+        acc.unit_wins, acc.unit_wins_and_ec, acc.unit_losses_and_ec_rep, acc.share_hist,
+        acc.tipping, acc.pv_hist, acc.ec_pv_joint,
+    )  # fmt: skip
+    j = acc.ec_pv_joint
+    acc.pv_wins = int(j[:, 1].sum())
+    acc.split_dem_ec_rep_pv = int(j[1, 0])
+    acc.split_rep_ec_dem_pv = int(j[0, 1])
+    return acc
 
 
 def _single_threaded_blas() -> AbstractContextManager[object]:

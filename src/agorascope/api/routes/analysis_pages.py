@@ -92,6 +92,10 @@ _Y_TITLES = {"share": "share of posts (%)", "index": "trend index (peak = 100)",
 
 def _chart(result: registry.Result) -> dict[str, Any] | None:
     columns = result.analysis.row.model_fields
+    if result.analysis.domain == "voters":
+        from agorascope.voters.experiments_charts import chart_for
+
+        return chart_for(result.analysis.name, result.rows, result.meta)
     if "lift" in columns:
         title = f"Authors of {result.meta.get('audience')} were more likely to"
         return lift_chart(result.rows, title)
