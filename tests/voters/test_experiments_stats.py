@@ -80,6 +80,10 @@ def test_sample_size_for_the_documented_example() -> None:
     assert (s.target, s.n_per_arm) == (pytest.approx(0.022), 80_682)
     with pytest.raises(InvalidInputError, match="different rates"):
         sample_size(0.02, 0.0)
+    with pytest.raises(InvalidInputError, match="needs more than"):
+        sample_size(5e-324, 411)
+    with pytest.raises(InvalidInputError, match="needs more than"):
+        sample_size(0.3267, 1e-9)
 
 
 def test_bootstrap_equals_scipy_with_the_same_seed() -> None:

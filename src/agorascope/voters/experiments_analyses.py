@@ -8,15 +8,16 @@ the same declarations (see :mod:`agorascope.cli.experiments`).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
 
-from agorascope.registry import Context, Output, Params, Row, analysis
+from agorascope.registry import Context, Output, Params, Row, analysis, row_of
 from agorascope.voters.experiments import MAX_NAME, list_experiments, load_experiment
 from agorascope.voters.experiments_compare import compare_arms, parse_split, sequential_looks
-from agorascope.voters.experiments_stats import sample_size
+from agorascope.voters.experiments_stats import SampleSize, sample_size
 
 __all__ = ["ExperimentParams", "PowerParams", "SequentialParams"]
 
@@ -126,16 +127,7 @@ class LookRow(Row):
     always_valid_p: float
 
 
-class PowerRow(Row):
-    """Recipients needed per arm (two equal arms)."""
-
-    baseline: float
-    target: float
-    alpha: float
-    power: float
-    n_per_arm: int
-    n_per_arm_arcsine: int
-    total: int
+PowerRow = row_of(SampleSize, "Recipients needed per arm (two equal arms).")
 
 
 class ExperimentRow(Row):
@@ -200,12 +192,7 @@ def _power(ctx: Context, p: PowerParams) -> Output:
     samplesize_proportions_2indep_onetail) and Cohen's arcsine effect size (NormalIndPower).
     """
     s = sample_size(p.baseline, p.mde, alpha=p.alpha, power=p.power, relative=not p.absolute)
-    row = {
-        "baseline": s.baseline, "target": s.target, "alpha": s.alpha, "power": s.power,
-        "n_per_arm": s.n_per_arm, "n_per_arm_arcsine": s.n_per_arm_arcsine,
-        "total": 2 * s.n_per_arm,
-    }  # fmt: skip
-    return Output([row])
+    return Output([dataclasses.asdict(s)])
 
 
 @analysis("voters", "experiments", params=ListParams, row=ExperimentRow, needs="workspace")

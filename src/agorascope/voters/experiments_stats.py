@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 
+MAX_SAMPLE = 1e12
+"""Largest sample size per arm the calculator reports (beyond it the effect is too small)."""
+
+
 def _z(alpha: float) -> float:
     return float(stats.norm.isf(alpha / 2))
 
@@ -116,6 +120,7 @@ class SampleSize:
             ``samplesize_proportions_2indep_onetail``), rounded up.
         n_per_arm_arcsine: Cohen's arcsine effect size, both tails (statsmodels
             ``NormalIndPower``), rounded up.
+        total: recipients of both arms (``2 * n_per_arm``).
     """
 
     baseline: float
@@ -124,6 +129,7 @@ class SampleSize:
     power: float
     n_per_arm: int
     n_per_arm_arcsine: int
+    total: int
 
 
 def sample_size(
@@ -153,18 +159,23 @@ def sample_size(
     pooled = (target + baseline) / 2
     sd_null = np.sqrt(2 * pooled * (1 - pooled))
     sd_alt = np.sqrt(target * (1 - target) + baseline * (1 - baseline))
-    n1 = ((_z(alpha) * sd_null - stats.norm.isf(power) * sd_alt) / diff) ** 2
-    h = abs(2 * np.arcsin(np.sqrt(target)) - 2 * np.arcsin(np.sqrt(baseline)))
     crit = _z(alpha)
+    with np.errstate(over="ignore", divide="ignore"):
+        n1 = float(((crit * sd_null - stats.norm.isf(power) * sd_alt) / diff) ** 2)
+    h = abs(2 * np.arcsin(np.sqrt(target)) - 2 * np.arcsin(np.sqrt(baseline)))
 
     def gap(n: float) -> float:
         shift = h * np.sqrt(n / 2)
         return float(stats.norm.sf(crit - shift) + stats.norm.cdf(-crit - shift) - power)
 
-    n_h = optimize.brentq(gap, 1e-6, 1e12, xtol=1e-10, rtol=1e-14)
-    return SampleSize(
-        baseline, target, alpha, power, int(np.ceil(n1 - 1e-9)), int(np.ceil(n_h - 1e-9))
-    )
+    if not np.isfinite(n1) or n1 > MAX_SAMPLE or gap(MAX_SAMPLE) < 0:
+        raise InvalidInputError(
+            f"a change from {baseline:g} to {target:g} needs more than {MAX_SAMPLE:.0e} "
+            "recipients per arm"
+        )
+    n_h = optimize.brentq(gap, 1e-6, MAX_SAMPLE, xtol=1e-10, rtol=1e-14)
+    n = int(np.ceil(n1 - 1e-9))
+    return SampleSize(baseline, target, alpha, power, n, int(np.ceil(n_h - 1e-9)), 2 * n)
 
 
 def bootstrap_mean(

@@ -147,9 +147,13 @@ def analysis_page(
             if offset < 0:
                 raise InvalidInputError("offset must be 0 or more")
             chosen = {k: v for k, v in selection.items() if v}
+            run_values = dict(values)
+            for field in registry.file_fields(spec):  # read inside the data folder, as REST
+                if run_values.get(field):
+                    run_values[field] = ws.settings.data_file(run_values[field])
             result = Analyses(ws, domain).run(
                 spec.name, topic=chosen.get("topic"), query=chosen.get("q"),
-                since=chosen.get("since"), until=chosen.get("until"), **values,
+                since=chosen.get("since"), until=chosen.get("until"), **run_values,
             )  # fmt: skip
             page = result.page(PAGE_ROWS, offset)
             api = {**chosen, **values, "limit": PAGE_ROWS, "offset": offset}
