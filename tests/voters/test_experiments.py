@@ -118,6 +118,24 @@ def test_arm_level_file_gives_the_same_rates(tmp_path: Path, frame: pd.DataFrame
     assert all(r["amount_lo"] is None for r in a)  # no recipients' amounts, no bootstrap
 
 
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_parquet_and_json_lines_read_as_csv(
+    tmp_path: Path, frame: pd.DataFrame, suffix: str
+) -> None:
+    path = tmp_path / f"h{suffix}"
+    if suffix == ".parquet":
+        frame.astype({"clicked": float}).to_parquet(path)  # flags as 0.0 / 1.0
+    else:
+        frame.to_json(path, orient="records", lines=True)
+    s = Store.memory()
+    import_experiment(s, DATA, "csv")
+    info = import_experiment(s, path, "other")
+    assert not info.rejects
+    pd.testing.assert_frame_equal(
+        load_experiment(s, "other").counts, load_experiment(s, "csv").counts
+    )
+
+
 def test_reimport_is_idempotent_and_listed(store: Store) -> None:
     before = load_experiment(store, "hillstrom").counts
     import_experiment(store, DATA, "hillstrom")

@@ -41,8 +41,8 @@ METRICS = ("opened", "clicked", "donated")
 """Outcomes counted per recipient (a rate is the count over the recipients sent to)."""
 
 MAX_NAME = 200
-_TRUE = {"1", "true", "t", "yes", "y"}
-_FALSE = {"0", "false", "f", "no", "n", ""}
+_TRUE = {"1", "1.0", "true", "t", "yes", "y"}
+_FALSE = {"0", "0.0", "false", "f", "no", "n", ""}
 
 
 @dataclass
