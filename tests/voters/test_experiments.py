@@ -269,3 +269,13 @@ def test_workspace_cli_and_rest_agree(tmp_path: Path) -> None:
     assert json.loads(out.stdout)["items"][0]["n_per_arm"] == 80_682
     out = runner.invoke(app, ["--db", str(db), "experiment", "analyze", "nope"])
     assert out.exit_code == 1 and "no experiment 'nope'" in out.output
+
+
+def test_the_guide_covers_every_voters_analysis_and_command() -> None:
+    from agorascope import registry
+
+    text = (Path(__file__).parents[2] / "docs" / "voters-experiments.md").read_text()
+    for spec in registry.analyses("voters"):
+        assert f"voters {spec.name}" in text or f"voters.{spec.attr}" in text, spec.name
+    for cmd in ("import", "analyze", "sequential", "power", "list"):
+        assert f"experiment {cmd}" in text, cmd
