@@ -226,7 +226,8 @@ def _start_import(store: Store, path: Path, fmt: str, label: str | None = None) 
         else:
             source_id = con.execute("SELECT nextval('sources_id_seq')").fetchall()[0][0]
             con.execute(
-                "INSERT INTO sources VALUES (?, 'file', ?, ?, ?, ?)",
+                "INSERT INTO sources (id, kind, name, location, format, added_at) "
+                "VALUES (?, 'file', ?, ?, ?, ?)",
                 [source_id, label or path.name, location, fmt, utcnow()],
             )
         import_id = con.execute("SELECT nextval('imports_id_seq')").fetchall()[0][0]

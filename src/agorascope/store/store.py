@@ -162,11 +162,28 @@ class Store:
         detail: str | None = None,
         actor: str | None = None,
     ) -> None:
-        """Append one line to the audit log."""
-        self.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)",
-            [utcnow(), actor, action, target, detail],
-        )
+        """Append one entry to the hash-chained audit log (see :mod:`agorascope.store.audit`).
+
+        Never put a data subject's identifier in clear here: log a keyed hash.
+        """
+        from agorascope.store.audit import append
+
+        try:
+            append(self.con, self.path, utcnow(), action, target, detail, actor)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot write the audit log: {e}") from e
+
+    def reopen(self) -> None:
+        """Close and reconnect to the same file (after it was replaced on disk)."""
+        if self.path is None:
+            raise StoreError("an in-memory store cannot be reopened")
+        self.con.close()
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as e:
+            raise StoreError(f"cannot reopen store {self.path}: {e}") from e
+        self.con.execute("SET enable_progress_bar = false")
+        self._ibis = None
 
     # -- reads --------------------------------------------------------------------------------
 
