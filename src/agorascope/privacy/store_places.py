@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from agorascope.privacy.identity import Subject
     from agorascope.workspace import Workspace
 
-__all__ = ["AUTHOR_FIELDS", "ERASED_MENTION", "apply_rectifications"]
+__all__ = ["AUTHOR_FIELDS", "ERASED_MENTION", "apply_rectifications", "erase_post_keys"]
 
 AUTHOR_FIELDS = ("name", "location", "country", "category")
 """Author profile fields that ``privacy rectify`` may change."""
@@ -75,12 +76,16 @@ def _mention_pattern(handle: str) -> str:
     return "(?i)@" + handle.replace(".", r"\.").replace("-", r"\-") + r"\b"
 
 
-def _erase_posts(ws: Workspace, subject: Subject, needles: Needles) -> int:
-    if not subject.authors:
-        return 0
-    con, store = ws.store.con, ws.store
+_BLANK = "text = NULL, hashtags = [], mentions = [], urls = [], parent_id = NULL"
+
+
+def erase_post_keys(store: Store, keys: Iterable[tuple[str, str]]) -> int:
+    """Delete posts by ``(platform, id)`` with the reposts rule (module docstring) and their
+    cascade labels. Run inside a transaction. Returns the posts deleted."""
+    con = store.con
+    keys = list(keys)
     table = pa.table(
-        {"platform": [k[0] for k in needles.keys], "id": [k[1] for k in needles.keys]},
+        {"platform": [k[0] for k in keys], "id": [k[1] for k in keys]},
         schema=pa.schema([("platform", pa.string()), ("id", pa.string())]),
     )
     con.register("_erased_view", table)
@@ -88,41 +93,42 @@ def _erase_posts(ws: Workspace, subject: Subject, needles: Needles) -> int:
         con.execute("CREATE OR REPLACE TEMP TABLE _erased AS SELECT * FROM _erased_view")
     finally:
         con.unregister("_erased_view")
-    blank = "text = NULL, hashtags = [], mentions = [], urls = [], parent_id = NULL"
     con.execute(
-        f"""UPDATE posts p SET {blank}, root_id = NULL FROM _erased e
+        f"""UPDATE posts p SET {_BLANK}, root_id = NULL FROM _erased e
         WHERE p.platform = e.platform AND p.parent_id = e.id AND p.relation = 'repost'"""
     )
+    for column in ("parent_id", "root_id"):  # fixed names
+        con.execute(
+            f"""UPDATE posts p SET {column} = NULL FROM _erased e
+            WHERE p.platform = e.platform AND p.{column} = e.id"""
+        )
     con.execute(
-        """UPDATE posts p SET parent_id = NULL FROM _erased e
-        WHERE p.platform = e.platform AND p.parent_id = e.id"""
-    )
-    con.execute(
-        """UPDATE posts p SET root_id = NULL FROM _erased e
-        WHERE p.platform = e.platform AND p.root_id = e.id"""
-    )
-    con.execute(
-        """DELETE FROM cascades c USING _erased e
-        WHERE c.platform = e.platform AND c.root_id = e.id"""
+        "DELETE FROM cascades c USING _erased e WHERE c.platform = e.platform AND c.root_id = e.id"
     )
     n = int(con.execute(
         "DELETE FROM posts p USING _erased e WHERE p.platform = e.platform AND p.id = e.id"
     ).fetchall()[0][0])  # fmt: skip
-    platforms = sorted({a[0] for a in subject.authors})
-    for handle in subject.handles:
-        if not _HANDLE.match(handle):
-            continue
-        for platform in platforms:
-            n += _redact_mentions(store, platform, handle, blank)
     con.execute("DROP TABLE _erased")
     return n
 
 
-def _redact_mentions(store: Store, platform: str, handle: str, blank: str) -> int:
+def _erase_posts(ws: Workspace, subject: Subject, needles: Needles) -> int:
+    if not subject.authors:
+        return 0
+    n = erase_post_keys(ws.store, needles.keys)
+    platforms = sorted({a[0] for a in subject.authors})
+    for handle in subject.handles:
+        if _HANDLE.match(handle):
+            for platform in platforms:
+                n += _redact_mentions(ws.store, platform, handle)
+    return n
+
+
+def _redact_mentions(store: Store, platform: str, handle: str) -> int:
     mentions = "(list_contains(mentions, ?) OR regexp_matches(text, ?))"
     pattern = _mention_pattern(handle)
     reposts = store.execute(
-        f"UPDATE posts SET {blank} WHERE platform = ? AND relation = 'repost' AND {mentions}",
+        f"UPDATE posts SET {_BLANK} WHERE platform = ? AND relation = 'repost' AND {mentions}",
         [platform, handle, pattern],
     )[0][0]
     others = store.execute(
