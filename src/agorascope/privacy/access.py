@@ -26,7 +26,7 @@ from agorascope.privacy.requests import Found, find, finish_request, start_reque
 if TYPE_CHECKING:
     from agorascope.workspace import Workspace
 
-__all__ = ["AccessPackage", "access"]
+__all__ = ["AccessPackage", "access", "access_payload"]
 
 _PLACE_SOURCES = {"posts": "source"}
 """Column naming a record's source, per place (others: their place's own basis)."""
@@ -113,7 +113,23 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def access(ws: Workspace, identifier: str, out: str | Path, actor: str | None = None) -> AccessPackage:
+def access_payload(ws: Workspace, identifier: str, actor: str | None = None) -> dict[str, Any]:
+    """The access package's content (what ``records.json`` holds), recorded as a request.
+
+    Raises:
+        InvalidInputError: the identifier cannot be read.
+    """
+    found = find(ws, identifier, actor)
+    rid = start_request(ws, "access", found.subject, actor)
+    payload = {**found.to_dict(with_records=False), "request": rid,
+               "records": _annotate(ws, found)}  # fmt: skip
+    finish_request(ws, rid, found.subject, "access", "done", {"counts": found.counts}, actor)
+    return payload
+
+
+def access(
+    ws: Workspace, identifier: str, out: str | Path, actor: str | None = None
+) -> AccessPackage:
     """Write the access package of the person ``identifier`` names into ``out``.
 
     Raises:
@@ -122,12 +138,10 @@ def access(ws: Workspace, identifier: str, out: str | Path, actor: str | None = 
     from agorascope.privacy.places import places
     from agorascope.store.store import utcnow
 
-    found = find(ws, identifier, actor)
-    rid = start_request(ws, "access", found.subject, actor)
+    payload = access_payload(ws, identifier, actor)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    records = _annotate(ws, found)
-    payload = {**found.to_dict(with_records=False), "request": rid, "records": records}
+    records: dict[str, list[dict[str, Any]]] = payload["records"]
     files = ["records.json"]
     (folder / "records.json").write_text(
         json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
@@ -147,13 +161,11 @@ def access(ws: Workspace, identifier: str, out: str | Path, actor: str | None = 
             writer.writerows({c: _cell(r.get(c)) for c in columns} for r in rows)
         files.append(f"{place}.csv")
     html = Environment(autoescape=True).from_string(_HTML).render(
-        identifier=found.subject.identifier.canonical(), generated=utcnow().isoformat(),
-        request=rid, accounts=payload["accounts"], places=summary,
+        identifier=payload["identifier"], generated=utcnow().isoformat(),
+        request=payload["request"], accounts=payload["accounts"], places=summary,
     )  # fmt: skip
     (folder / "index.html").write_text(html, encoding="utf-8")
     files.append("index.html")
     for name in files:  # the package is personal data too: an erasure must find it
         record_export(ws.store, "access", folder / name, None, pseudonymised=False)
-    finish_request(ws, rid, found.subject, "access",  "done",
-                   {"counts": found.counts, "out": str(folder)}, actor)  # fmt: skip
-    return AccessPackage(rid, folder, found.counts, files)
+    return AccessPackage(payload["request"], folder, payload["counts"], files)
