@@ -47,20 +47,48 @@ def ira_file(tmp_path: Path) -> Path:
 
 
 THREAD = [
-    {"platform": "x", "id": "p1", "author_id": "u_erased", "author_handle": "erasedone",
-     "text": "An original thought by the erased person, quite unique wording zqxv",
-     "created_at": "2024-01-01T10:00:00", "relation": "original"},
-    {"platform": "x", "id": "p2", "author_id": "u_other", "author_handle": "otherone",
-     "text": "RT @erasedone: An original thought by the erased person, quite unique wording zqxv",
-     "created_at": "2024-01-01T11:00:00", "relation": "repost", "parent_id": "p1",
-     "root_id": "p1"},
-    {"platform": "x", "id": "p3", "author_id": "u_other", "author_handle": "otherone",
-     "text": "I disagree with @erasedone about this", "created_at": "2024-01-01T12:00:00",
-     "relation": "reply", "parent_id": "p1", "root_id": "p1"},
-    {"platform": "x", "id": "p4", "author_id": "u_other", "author_handle": "otherone",
-     "text": "Unrelated words of the other person", "created_at": "2024-01-02T12:00:00",
-     "relation": "original"},
-]  # fmt: skip
+    {
+        "platform": "x",
+        "id": "p1",
+        "author_id": "u_erased",
+        "author_handle": "erasedone",
+        "text": "An original thought by the erased person, quite unique wording zqxv",
+        "created_at": "2024-01-01T10:00:00",
+        "relation": "original",
+    },
+    {
+        "platform": "x",
+        "id": "p2",
+        "author_id": "u_other",
+        "author_handle": "otherone",
+        "text": "RT @erasedone: An original thought by the erased person, "
+        "quite unique wording zqxv",
+        "created_at": "2024-01-01T11:00:00",
+        "relation": "repost",
+        "parent_id": "p1",
+        "root_id": "p1",
+    },
+    {
+        "platform": "x",
+        "id": "p3",
+        "author_id": "u_other",
+        "author_handle": "otherone",
+        "text": "I disagree with @erasedone about this",
+        "created_at": "2024-01-01T12:00:00",
+        "relation": "reply",
+        "parent_id": "p1",
+        "root_id": "p1",
+    },
+    {
+        "platform": "x",
+        "id": "p4",
+        "author_id": "u_other",
+        "author_handle": "otherone",
+        "text": "Unrelated words of the other person",
+        "created_at": "2024-01-02T12:00:00",
+        "relation": "original",
+    },
+]
 
 
 @pytest.fixture

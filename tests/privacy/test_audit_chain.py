@@ -22,8 +22,15 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_entry_hash_is_sha256_of_the_canonical_json() -> None:
-    entry = {"seq": 1, "logged_at": "2026-01-01T00:00:00", "actor": "a", "action": "x",
-             "target": None, "detail": "é", "prev_hash": GENESIS}  # fmt: skip
+    entry = {
+        "seq": 1,
+        "logged_at": "2026-01-01T00:00:00",
+        "actor": "a",
+        "action": "x",
+        "target": None,
+        "detail": "é",
+        "prev_hash": GENESIS,
+    }
     text = (
         '{"action":"x","actor":"a","detail":"é","logged_at":"2026-01-01T00:00:00",'
         '"prev_hash":"' + GENESIS + '","seq":1,"target":null}'
@@ -48,13 +55,21 @@ def test_an_edited_entry_is_detected(store: Store) -> None:
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(store: Store) -> None:
-    row = store.execute("SELECT seq, logged_at, actor, action, target, detail, prev_hash "
-                        "FROM audit_log WHERE seq = 2")[0]  # fmt: skip
-    entry = dict(zip(("seq", "logged_at", "actor", "action", "target", "detail", "prev_hash"),
-                     row, strict=True))  # fmt: skip
+    row = store.execute(
+        "SELECT seq, logged_at, actor, action, target, detail, prev_hash "
+        "FROM audit_log WHERE seq = 2"
+    )[0]
+    entry = dict(
+        zip(
+            ("seq", "logged_at", "actor", "action", "target", "detail", "prev_hash"),
+            row,
+            strict=True,
+        )
+    )
     entry["detail"] = "forged"
-    store.execute("UPDATE audit_log SET detail = 'forged', hash = ? WHERE seq = 2",
-                  [entry_hash(entry)])  # fmt: skip
+    store.execute(
+        "UPDATE audit_log SET detail = 'forged', hash = ? WHERE seq = 2", [entry_hash(entry)]
+    )
     check = verify(store.con, store.path)
     assert check.problems == ["entry 3: previous hash does not match entry 2"]
 

@@ -34,14 +34,19 @@ def db(ws: Workspace) -> Path:
 
 
 def _cli(db: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(cli_app, ["--db", str(db), "privacy", *args],
-                           env={"COLUMNS": "200", "AGORASCOPE_DETECT_LANGUAGE": "false"})  # fmt: skip
+    result = runner.invoke(
+        cli_app,
+        ["--db", str(db), "privacy", *args],
+        env={"COLUMNS": "200", "AGORASCOPE_DETECT_LANGUAGE": "false"},
+    )
     return result.exit_code, result.stdout
 
 
 def test_cli_find_erase_and_audit(db: Path, tmp_path: Path) -> None:
     code, out = _cli(db, "find", f"@{ERASED}", "--json")
-    assert code == 0 and json.loads(out)["accounts"] == [{"platform": "twitter", "author_id": ERASED}]
+    assert code == 0 and json.loads(out)["accounts"] == [
+        {"platform": "twitter", "author_id": ERASED}
+    ]
     code, out = _cli(db, "access", f"@{ERASED}", "--out", str(tmp_path / "pkg"), "--json")
     assert code == 0 and "index.html" in json.loads(out)["files"]
     code, out = _cli(db, "erase", f"@{ERASED}", "--dry-run", "--json")

@@ -15,6 +15,7 @@ from agorascope.privacy.rewrite import scan_files
 from agorascope.store.audit import verify
 from agorascope.text import words
 from agorascope.workspace import Workspace
+
 from .conftest import ERASED, THREAD, ira_rows
 
 
@@ -111,8 +112,10 @@ def test_erasure_is_proven_everywhere(ws: Workspace, ira_file: Path, tmp_path: P
     assert db is not None
     texts = _own_texts(ERASED)
     others = [r["content"] for r in ira_rows() if r["author_id"] != ERASED]
-    own_words = sorted({w for t in texts for w in words(t) if w.isalpha() and len(w) > 6}
-                       - {w for t in others for w in words(t)})  # fmt: skip
+    own_words = sorted(
+        {w for t in texts for w in words(t) if w.isalpha() and len(w) > 6}
+        - {w for t in others for w in words(t)}
+    )
     assert own_words and all(ws.search.count(w) > 0 for w in own_words[:5])
     package = access(ws, f"@{ERASED}", tmp_path / "pkg")
     result = erase(ws, f"twitter:@{ERASED}")
@@ -139,8 +142,9 @@ def test_erasure_is_proven_everywhere(ws: Workspace, ira_file: Path, tmp_path: P
     assert ws.store.execute("SELECT count(*) FROM authors WHERE id = ?", [ERASED])[0][0] == 0
     # the log and the request hold a keyed hash, never the identifier
     assert verify(ws.store.con, ws.store.path).ok
-    logged = ws.store.execute("SELECT string_agg(coalesce(target, '') || coalesce(detail, '')) "
-                              "FROM audit_log")[0][0]  # fmt: skip
+    logged = ws.store.execute(
+        "SELECT string_agg(coalesce(target, '') || coalesce(detail, '')) FROM audit_log"
+    )[0][0]
     assert ERASED.lower() not in logged.lower()
     suppressed = ws.store.execute("SELECT string_agg(hash) FROM privacy_suppressions")[0][0]
     assert ERASED.lower() not in suppressed.lower()
@@ -152,9 +156,13 @@ def test_reposts_and_replies_of_an_erased_post_follow_the_rule(
     ws.import_files([thread_file], format="native")
     result = erase(ws, "x:@erasedone")
     assert result.proven, result.problems
-    rows = {r[0]: r[1:] for r in ws.store.execute(
-        "SELECT id, text, parent_id, root_id, relation, author_id FROM posts WHERE platform = 'x'"
-    )}  # fmt: skip
+    rows = {
+        r[0]: r[1:]
+        for r in ws.store.execute(
+            "SELECT id, text, parent_id, root_id, relation, author_id FROM posts "
+            "WHERE platform = 'x'"
+        )
+    }
     assert set(rows) == {"p2", "p3", "p4"}
     assert rows["p2"] == (None, None, None, "repost", "u_other")  # row kept, copy blanked
     assert rows["p3"] == ("I disagree with @erased about this", None, None, "reply", "u_other")

@@ -24,7 +24,9 @@ from .conftest import ACCOUNTS, ira_rows
 def _luhn(number: str) -> bool:
     """Reference Luhn check, written from the ISO/IEC 7812 description."""
     digits = [int(c) for c in number if c.isdigit()][::-1]
-    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+    total = sum(
+        d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
+    )
     return total % 10 == 0
 
 
@@ -54,10 +56,14 @@ def test_pii_is_detected(text: str, entity: str, found: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "valid"),
-    [("4111 1111 1111 1111", True), ("4111 1111 1111 1112", False),
-     ("GB82 WEST 1234 5698 7654 32", True), ("GB83 WEST 1234 5698 7654 32", False)],
+    [
+        ("4111 1111 1111 1111", True),
+        ("4111 1111 1111 1112", False),
+        ("GB82 WEST 1234 5698 7654 32", True),
+        ("GB83 WEST 1234 5698 7654 32", False),
+    ],
     ids=["luhn-ok", "luhn-bad", "iban-ok", "iban-bad"],
-)  # fmt: skip
+)
 def test_checksums_agree_with_the_reference(text: str, valid: bool) -> None:
     reference = _iban_ok(text) if text[:2].isalpha() else _luhn(text)
     assert reference is valid
@@ -91,7 +97,9 @@ def test_pseudonymised_export_hides_people_and_is_stable(ws: Workspace, tmp_path
 
 def test_k_anonymous_counts_match_pandas(ws: Workspace) -> None:
     posts = ws.store.arrow("SELECT relation, author_id FROM posts").to_pandas()
-    ref = posts.groupby("relation").agg(posts=("author_id", "size"), authors=("author_id", "nunique"))
+    ref = posts.groupby("relation").agg(
+        posts=("author_id", "size"), authors=("author_id", "nunique")
+    )
     result = k_anonymous_counts(ws, ["relation"], k=2)
     for row in result["rows"]:
         exp = ref.loc[row["relation"]]
@@ -106,8 +114,11 @@ def test_k_anonymous_counts_match_pandas(ws: Workspace) -> None:
 
 
 def test_consent_filter_keeps_consenting_people_and_counts_the_others() -> None:
-    consents = {"p1": {"targeting": "given"}, "p2": {"targeting": "withdrawn"},
-                "p3": {"email": "given"}}  # fmt: skip
+    consents = {
+        "p1": {"targeting": "given"},
+        "p2": {"targeting": "withdrawn"},
+        "p3": {"email": "given"},
+    }
     result = consent_filter(["p1", "p2", "p3", "p4"], consents, "targeting")
     assert result.kept == ["p1"] and result.left_out == 3
     with pytest.raises(InvalidInputError, match="purpose"):

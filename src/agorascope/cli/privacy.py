@@ -113,13 +113,21 @@ def erase_command(
         return
     removed = {"_title": "removed", **result.removed}
     problems = {"_title": "left", **{k: len(v) for k, v in result.problems.items()}}
-    _counts_table("dry run" if dry_run else f"erasure (request {result.request})",
-                  result.counts, removed, problems)  # fmt: skip
+    _counts_table(
+        "dry run" if dry_run else f"erasure (request {result.request})",
+        result.counts,
+        removed,
+        problems,
+    )
     if not dry_run:
-        verdict = "proven" if result.proven else "NOT proven: " + "; ".join(
-            p for ps in result.problems.values() for p in ps
+        verdict = (
+            "proven"
+            if result.proven
+            else "NOT proven: " + "; ".join(p for ps in result.problems.values() for p in ps)
         )
-        console.print(f"store file rewritten, {result.scan.get('bytes', 0):,} bytes scanned: {verdict}")
+        console.print(
+            f"store file rewritten, {result.scan.get('bytes', 0):,} bytes scanned: {verdict}"
+        )
         if not result.proven:
             raise typer.Exit(1)
 
@@ -160,8 +168,12 @@ def audit_command(
     for c in ("seq", "logged_at", "actor", "action", "target", "detail"):
         t.add_column(c)
     for r in rows:
-        t.add_row(*[str(r[c]) if r[c] is not None else "" for c in
-                    ("seq", "logged_at", "actor", "action", "target", "detail")])  # fmt: skip
+        t.add_row(
+            *[
+                str(r[c]) if r[c] is not None else ""
+                for c in ("seq", "logged_at", "actor", "action", "target", "detail")
+            ]
+        )
     console.print(t)
 
 
@@ -207,7 +219,9 @@ def export_command(
 def aggregate_command(
     ctx: typer.Context,
     by: Annotated[list[str], typer.Option("--by", help="Column to group by (repeat).")],
-    k: Annotated[int, typer.Option("--k", min=2, help="Smallest number of authors a cell shows.")] = 5,
+    k: Annotated[
+        int, typer.Option("--k", min=2, help="Smallest number of authors a cell shows.")
+    ] = 5,
     as_json: JsonOpt = False,
 ) -> None:
     """Post counts per cell, with cells of fewer than k authors suppressed (k-anonymity)."""
@@ -230,9 +244,14 @@ def aggregate_command(
 def basis_command(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Source name or location.")],
-    legal_basis: Annotated[str, typer.Argument(help="GDPR art. 6 basis (consent, contract, "
-                                               "legal_obligation, vital_interests, public_task, "
-                                               "legitimate_interests).")],  # fmt: skip
+    legal_basis: Annotated[
+        str,
+        typer.Argument(
+            help="GDPR art. 6 basis (consent, contract, "
+            "legal_obligation, vital_interests, public_task, "
+            "legitimate_interests)."
+        ),
+    ],
     consent: Annotated[
         str, typer.Option("--consent", help="given, refused, withdrawn, unknown, not_required.")
     ] = "not_required",

@@ -76,28 +76,45 @@ class AccessPackage:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"request": self.request, "out": str(self.out), "counts": self.counts,
-                "files": self.files}  # fmt: skip
+        return {
+            "request": self.request,
+            "out": str(self.out),
+            "counts": self.counts,
+            "files": self.files,
+        }
 
 
 def _annotate(ws: Workspace, found: Found) -> dict[str, list[dict[str, Any]]]:
     """Each record with its source, legal basis and consent status."""
     bases = source_bases(ws.store)
-    post_sources = sorted({r.get("source") for r in found.records.get("posts", []) if r.get("source")})
+    post_sources = sorted(
+        {str(r["source"]) for r in found.records.get("posts", []) if r.get("source")}
+    )
     out: dict[str, list[dict[str, Any]]] = {}
     for place, rows in found.records.items():
         annotated = []
         for row in rows:
+            src: str | None
+            basis: str | None
+            consent: str | None
             if place in _OWN_BASIS:
                 src, basis, consent = *_OWN_BASIS[place], "not_required"
             else:
                 column = _PLACE_SOURCES.get(place)
-                src = row.get(column) if column else ", ".join(post_sources) or None
+                src = str(row.get(column)) if column else ", ".join(post_sources) or None
                 info = bases.get(str(src), {}) if column else {}
                 basis = info.get("legal_basis") or _joined(bases, post_sources, "legal_basis")
-                consent = info.get("consent_status") or _joined(bases, post_sources, "consent_status")
-            annotated.append({**row, "_source": src, "_legal_basis": basis or "not recorded",
-                              "_consent_status": consent or "not recorded"})  # fmt: skip
+                consent = info.get("consent_status") or _joined(
+                    bases, post_sources, "consent_status"
+                )
+            annotated.append(
+                {
+                    **row,
+                    "_source": src,
+                    "_legal_basis": basis or "not recorded",
+                    "_consent_status": consent or "not recorded",
+                }
+            )
         out[place] = annotated
     return out
 
@@ -121,8 +138,7 @@ def access_payload(ws: Workspace, identifier: str, actor: str | None = None) -> 
     """
     found = find(ws, identifier, actor)
     rid = start_request(ws, "access", found.subject, actor)
-    payload = {**found.to_dict(with_records=False), "request": rid,
-               "records": _annotate(ws, found)}  # fmt: skip
+    payload = {**found.to_dict(with_records=False), "request": rid, "records": _annotate(ws, found)}
     finish_request(ws, rid, found.subject, "access", "done", {"counts": found.counts}, actor)
     return payload
 
@@ -150,9 +166,15 @@ def access(
     summary = []
     for place, rows in records.items():
         columns = list(dict.fromkeys(k for r in rows for k in r))
-        summary.append({"name": place, "description": descriptions.get(place, ""),
-                        "count": len(rows), "columns": columns,
-                        "records": [{c: _cell(r.get(c)) for c in columns} for r in rows]})  # fmt: skip
+        summary.append(
+            {
+                "name": place,
+                "description": descriptions.get(place, ""),
+                "count": len(rows),
+                "columns": columns,
+                "records": [{c: _cell(r.get(c)) for c in columns} for r in rows],
+            }
+        )
         if not rows:
             continue
         with (folder / f"{place}.csv").open("w", newline="", encoding="utf-8") as fh:
@@ -160,10 +182,17 @@ def access(
             writer.writeheader()
             writer.writerows({c: _cell(r.get(c)) for c in columns} for r in rows)
         files.append(f"{place}.csv")
-    html = Environment(autoescape=True).from_string(_HTML).render(
-        identifier=payload["identifier"], generated=utcnow().isoformat(),
-        request=payload["request"], accounts=payload["accounts"], places=summary,
-    )  # fmt: skip
+    html = (
+        Environment(autoescape=True)
+        .from_string(_HTML)
+        .render(
+            identifier=payload["identifier"],
+            generated=utcnow().isoformat(),
+            request=payload["request"],
+            accounts=payload["accounts"],
+            places=summary,
+        )
+    )
     (folder / "index.html").write_text(html, encoding="utf-8")
     files.append("index.html")
     for name in files:  # the package is personal data too: an erasure must find it

@@ -28,9 +28,13 @@ __all__ = [
 ]
 
 LegalBasis = Literal[
-    "consent", "contract", "legal_obligation", "vital_interests", "public_task",
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interests",
+    "public_task",
     "legitimate_interests",
-]  # fmt: skip
+]
 """GDPR art. 6(1)(a) to (f)."""
 BASES: tuple[str, ...] = get_args(LegalBasis)
 
@@ -116,6 +120,4 @@ def set_source_basis(
 def source_bases(store: Store) -> dict[str, dict[str, Any]]:
     """Source name -> its legal basis and consent status (None when not recorded)."""
     rows = store.execute("SELECT name, location, legal_basis, consent_status FROM sources")
-    return {
-        r[0]: {"location": r[1], "legal_basis": r[2], "consent_status": r[3]} for r in rows
-    }
+    return {r[0]: {"location": r[1], "legal_basis": r[2], "consent_status": r[3]} for r in rows}

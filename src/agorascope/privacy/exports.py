@@ -27,13 +27,34 @@ from agorascope.privacy.pii import redact
 if TYPE_CHECKING:
     from agorascope.workspace import Workspace
 
-__all__ = ["AGGREGATE_COLUMNS", "PSEUDONYMISED_COLUMNS", "export_pseudonymised", "k_anonymous_counts"]
+__all__ = [
+    "AGGREGATE_COLUMNS",
+    "PSEUDONYMISED_COLUMNS",
+    "export_pseudonymised",
+    "k_anonymous_counts",
+]
 
 PSEUDONYMISED_COLUMNS = (
-    "platform", "post", "author", "created_at", "text", "lang", "country", "parent", "root",
-    "relation", "likes", "reposts", "replies", "views", "hashtags", "mentions",
-    "author_followers", "author_verified", "author_category",
-)  # fmt: skip
+    "platform",
+    "post",
+    "author",
+    "created_at",
+    "text",
+    "lang",
+    "country",
+    "parent",
+    "root",
+    "relation",
+    "likes",
+    "reposts",
+    "replies",
+    "views",
+    "hashtags",
+    "mentions",
+    "author_followers",
+    "author_verified",
+    "author_category",
+)
 AGGREGATE_COLUMNS = ("platform", "lang", "country", "relation", "author_category", "day", "month")
 """Columns an aggregate export may group by."""
 _MENTION = re.compile(r"@(\w{1,50})")
@@ -54,16 +75,26 @@ def _pseudonymise(row: dict[str, Any], key: ProjectKey, pii: bool) -> dict[str, 
         text = redact(text) if pii else text
     created = row["created_at"]
     return {
-        "platform": p, "post": alias("post", row["id"]), "author": alias("author", row["author_id"]),
-        "created_at": created.isoformat() if created is not None else None, "text": text,
-        "lang": row["lang"], "country": row["country"], "parent": alias("post", row["parent_id"]),
-        "root": alias("post", row["root_id"]), "relation": row["relation"],
-        "likes": row["likes"], "reposts": row["reposts"], "replies": row["replies"],
-        "views": row["views"], "hashtags": row["hashtags"] or [],
+        "platform": p,
+        "post": alias("post", row["id"]),
+        "author": alias("author", row["author_id"]),
+        "created_at": created.isoformat() if created is not None else None,
+        "text": text,
+        "lang": row["lang"],
+        "country": row["country"],
+        "parent": alias("post", row["parent_id"]),
+        "root": alias("post", row["root_id"]),
+        "relation": row["relation"],
+        "likes": row["likes"],
+        "reposts": row["reposts"],
+        "replies": row["replies"],
+        "views": row["views"],
+        "hashtags": row["hashtags"] or [],
         "mentions": [alias("handle", m) for m in row["mentions"] or []],
-        "author_followers": row["author_followers"], "author_verified": row["author_verified"],
+        "author_followers": row["author_followers"],
+        "author_verified": row["author_verified"],
         "author_category": row["author_category"],
-    }  # fmt: skip
+    }
 
 
 def export_pseudonymised(
@@ -96,9 +127,13 @@ def export_pseudonymised(
             writer = csv.DictWriter(fh, PSEUDONYMISED_COLUMNS)
             writer.writeheader()
             for r in rows:
-                writer.writerow({k: json.dumps(v) if isinstance(v, list) else v for k, v in r.items()})
+                writer.writerow(
+                    {k: json.dumps(v) if isinstance(v, list) else v for k, v in r.items()}
+                )
     record_export(ws.store, "pseudonymised", path, len(rows), pseudonymised=True)
-    ws.store.audit("privacy.export", path.name, json.dumps({"rows": len(rows), "pii_redacted": redact_pii}))
+    ws.store.audit(
+        "privacy.export", path.name, json.dumps({"rows": len(rows), "pii_redacted": redact_pii})
+    )
     return {"path": str(path), "posts": len(rows), "pii_redacted": redact_pii}
 
 
@@ -119,14 +154,18 @@ def k_anonymous_counts(ws: Workspace, by: list[str], k: int = 5) -> dict[str, An
     """
     bad = [c for c in by if c not in AGGREGATE_COLUMNS]
     if bad or not by:
-        raise InvalidInputError(f"group by one or more of: {', '.join(AGGREGATE_COLUMNS)} (not {bad})")
+        raise InvalidInputError(
+            f"group by one or more of: {', '.join(AGGREGATE_COLUMNS)} (not {bad})"
+        )
     if k < 2:
         raise InvalidInputError("k must be at least 2")
-    exprs = {"day": "CAST(date_trunc('day', created_at) AS DATE)",
-             "month": "CAST(date_trunc('month', created_at) AS DATE)"}  # fmt: skip
+    exprs = {
+        "day": "CAST(date_trunc('day', created_at) AS DATE)",
+        "month": "CAST(date_trunc('month', created_at) AS DATE)",
+    }
     cols = ", ".join(f"{exprs.get(c, c)} AS {c}" for c in by)  # whitelisted names only
     sql = (
-        f"SELECT {cols}, count(*) AS posts, count(DISTINCT author_id) AS authors "  # noqa: S608
+        f"SELECT {cols}, count(*) AS posts, count(DISTINCT author_id) AS authors "
         f"FROM post_view GROUP BY ALL ORDER BY ALL"
     )
     rows = ws.store.arrow(sql).to_pylist()

@@ -56,7 +56,7 @@ def _find_index(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
 
 
 def _erase_index(ws: Workspace, subject: Subject, needles: Needles) -> int:
-    before = sum(r["documents"] for r in _find_index(ws, subject))
+    before = sum(int(r["documents"]) for r in _find_index(ws, subject))
     rebuild_index(ws.store, ws.index_dir)
     return before
 
@@ -81,7 +81,10 @@ def _prove_index(ws: Workspace, subject: Subject, needles: Needles) -> list[str]
         if not terms:
             continue
         q = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, tantivy.Query.term_query(index.schema, "words", t)) for t in terms]
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(index.schema, "words", t))
+                for t in terms
+            ]
         )
         for _, address in searcher.search(q, limit=50).hits:
             doc = searcher.doc(address)
@@ -126,7 +129,7 @@ def _mentions(row: dict[str, str], needles: Needles) -> bool:
 
 def _reject_rows(ws: Workspace, subject: Subject) -> list[tuple[Path, dict[str, str]]]:
     probe = _subject_needles(subject)
-    out = []
+    out: list[tuple[Path, dict[str, str]]] = []
     for f in _rejects_files(ws):
         with f.open(newline="", encoding="utf-8") as fh:
             out.extend((f, row) for row in csv.DictReader(fh) if _mentions(row, probe))
@@ -169,7 +172,9 @@ register_place(
         "files",
         find=_find_rejects,
         erase=_erase_rejects,
-        prove=lambda ws, subject, needles: _prove_files(_rejects_files(ws), needles, "rejects files"),
+        prove=lambda ws, subject, needles: _prove_files(
+            _rejects_files(ws), needles, "rejects files"
+        ),
     )
 )
 
@@ -242,20 +247,20 @@ def _snapshot(ws: Workspace) -> Path:
 
 
 def _erase_caches(ws: Workspace, subject: Subject, needles: Needles) -> int:
-    n = len(ws.cache._data) if ws._cache is not None else 0  # noqa: SLF001
-    if ws._cache is not None:  # noqa: SLF001
+    n = len(ws.cache._data) if ws._cache is not None else 0
+    if ws._cache is not None:
         ws.cache.clear()
     snap = _snapshot(ws)
     if snap.exists():  # the Spark snapshot is rewritten from the store at the next read
         shutil.rmtree(snap)
         n += 1
-    ws._backend = None  # noqa: SLF001  (a Spark backend would hold the old snapshot)
+    ws._backend = None
     return n
 
 
 def _prove_caches(ws: Workspace, subject: Subject, needles: Needles) -> list[str]:
     problems = []
-    if ws._cache is not None and ws.cache._data:  # noqa: SLF001
+    if ws._cache is not None and ws.cache._data:
         problems.append("the page cache is not empty")
     if _snapshot(ws).exists():
         problems.append("the Spark snapshot still exists")

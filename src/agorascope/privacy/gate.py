@@ -19,7 +19,9 @@ from agorascope.store.store import Store
 __all__ = ["apply_rectifications", "screen", "suppression_keys"]
 
 
-def suppression_keys(platform: str, author_id: str | None = None, post_id: str | None = None) -> list[tuple[str, str]]:
+def suppression_keys(
+    platform: str, author_id: str | None = None, post_id: str | None = None
+) -> list[tuple[str, str]]:
     """The ``(kind, value)`` pairs hashed into the suppression list for an account or a post."""
     out = []
     if author_id is not None:
@@ -58,10 +60,13 @@ def screen(store: Store, posts: pa.Table, authors: pa.Table) -> tuple[pa.Table, 
     def flags(table: pa.Table, kind: str, column: str, bad: set[str]) -> pa.Array:
         platforms = table["platform"].to_pylist()
         values = table[column].to_pylist()
-        return pa.array([
-            v is not None and key.hash(kind, f"{p}|{v}") in bad
-            for p, v in zip(platforms, values, strict=True)
-        ], pa.bool_())  # fmt: skip
+        return pa.array(
+            [
+                v is not None and key.hash(kind, f"{p}|{v}") in bad
+                for p, v in zip(platforms, values, strict=True)
+            ],
+            pa.bool_(),
+        )
 
     drop = pc.or_(
         flags(posts, "author", "author_id", bad_authors), flags(posts, "post", "id", bad_posts)
@@ -81,13 +86,15 @@ def _blank_reposts(posts: pa.Table, orphan: pa.Array) -> pa.Table:
         col = posts[name]
         cut = orphan if name != "text" else repost
         posts = posts.set_column(
-            posts.schema.get_field_index(name), name,
+            posts.schema.get_field_index(name),
+            name,
             pc.if_else(cut, pa.scalar(None, col.type), col),
-        )  # fmt: skip
+        )
     for name in ("hashtags", "mentions", "urls"):
         col = posts[name]
         posts = posts.set_column(
-            posts.schema.get_field_index(name), name,
+            posts.schema.get_field_index(name),
+            name,
             pc.if_else(repost, pa.scalar([], col.type), col),
-        )  # fmt: skip
+        )
     return posts

@@ -29,7 +29,9 @@ __all__ = ["Identifier", "Resolver", "Subject", "parse_identifier", "register_re
 Kind = Literal["handle", "author_id", "person", "email", "name_dob"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_FORMS = "twitter:@handle, twitter:id:ID, @handle, person:ID, email:ADDRESS, name:NAME;dob:YYYY-MM-DD"
+_FORMS = (
+    "twitter:@handle, twitter:id:ID, @handle, person:ID, email:ADDRESS, name:NAME;dob:YYYY-MM-DD"
+)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def _authors(ws: Workspace, ident: Identifier, subject: Subject) -> None:
     column = "lower(handle)" if ident.kind == "handle" else "id"
     value = ident.value.lower() if ident.kind == "handle" else ident.value
     rows = ws.store.execute(
-        f"SELECT platform, id, handle, name FROM authors WHERE {column} = ? "  # noqa: S608 fixed column
+        f"SELECT platform, id, handle, name FROM authors WHERE {column} = ? "
         "AND (? IS NULL OR platform = ?) ORDER BY platform, id",
         [value, ident.platform, ident.platform],
     )

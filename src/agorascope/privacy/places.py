@@ -98,7 +98,7 @@ def register_place(place: Place) -> Place:
 
 def places() -> list[Place]:
     """Every registered place, the built-in ones included."""
-    import agorascope.privacy.file_places  # noqa: F401  (registers the built-in places)
+    import agorascope.privacy.file_places
     import agorascope.privacy.store_places  # noqa: F401
 
     return list(_PLACES.values())

@@ -67,9 +67,14 @@ def start_request(ws: Workspace, kind: str, subject: Subject, actor: str | None)
 
 
 def finish_request(
-    ws: Workspace, rid: int, subject: Subject, kind: str, status: str, proof: dict[str, Any],
+    ws: Workspace,
+    rid: int,
+    subject: Subject,
+    kind: str,
+    status: str,
+    proof: dict[str, Any],
     actor: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """Record the outcome of a request and append it to the audit trail."""
     text = json.dumps(proof, default=str, sort_keys=True)
     ws.store.execute(
@@ -124,10 +129,12 @@ def rectify(
     key = project_key(ws.store)
     proof = {"changes": [c.__dict__ for c in changes]}
     detail = {
-        "request": rid, "field": field_name, "records": len(changes),
+        "request": rid,
+        "field": field_name,
+        "records": len(changes),
         "old_hashes": sorted({key.hash("value", str(c.old)) for c in changes}),
         "new_hash": key.hash("value", value),
-    }  # fmt: skip
+    }
     ws.store.audit("privacy.rectify.values", subject.hash, json.dumps(detail), actor)
     finish_request(ws, rid, subject, "rectify", "done", proof, actor)
     ws.cache.clear()
@@ -228,9 +235,7 @@ def _suppress(ws: Workspace, subject: Subject, needles: Needles, rid: int) -> in
     pairs += [p for platform, pid in needles.keys for p in suppression_keys(platform, None, pid)]
     now = utcnow()
     rows = [(kind, key.hash(kind, value), now, rid) for kind, value in pairs]
-    ws.store.con.executemany(
-        "INSERT OR IGNORE INTO privacy_suppressions VALUES (?, ?, ?, ?)", rows
-    )
+    ws.store.con.executemany("INSERT OR IGNORE INTO privacy_suppressions VALUES (?, ?, ?, ?)", rows)
     return len(rows)
 
 
@@ -245,7 +250,7 @@ def _scan_store(ws: Workspace, needles: Needles) -> dict[str, Any]:
 
 def list_requests(ws: Workspace, limit: int = 100) -> list[dict[str, Any]]:
     """The latest requests, newest first (proofs parsed)."""
-    rows = ws.store.arrow(
+    rows: list[dict[str, Any]] = ws.store.arrow(
         "SELECT id, kind, subject_hash, status, requested_at, finished_at, actor, proof "
         "FROM privacy_requests ORDER BY id DESC LIMIT ?",
         [limit],

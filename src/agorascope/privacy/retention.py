@@ -103,11 +103,13 @@ def apply_retention(ws: Workspace, now: datetime | None = None) -> dict[str, Any
         erase_post_keys(ws.store, keys)
         removed = 0
         for platform, author_id in sorted(authors):  # profiles left without any post
-            removed += int(ws.store.execute(
-                "DELETE FROM authors a WHERE platform = ? AND id = ? AND NOT EXISTS (SELECT 1 "
-                "FROM posts p WHERE p.platform = a.platform AND p.author_id = a.id)",
-                [platform, author_id],
-            )[0][0])  # fmt: skip
+            removed += int(
+                ws.store.execute(
+                    "DELETE FROM authors a WHERE platform = ? AND id = ? AND NOT EXISTS (SELECT 1 "
+                    "FROM posts p WHERE p.platform = a.platform AND p.author_id = a.id)",
+                    [platform, author_id],
+                )[0][0]
+            )
         result["profiles_removed"] = removed
     if ws.store.path is not None:
         result["rewrite"] = rewrite_store(ws.store)
@@ -117,7 +119,9 @@ def apply_retention(ws: Workspace, now: datetime | None = None) -> dict[str, Any
         result["scan"] = scan.to_dict()
         result["proven"] = scan.clean
     ws.cache.clear()
-    ws.store.audit("privacy.retention.apply", None, json.dumps(
-        {"deleted": deleted, "proven": result["proven"]}
-    ))  # fmt: skip
+    ws.store.audit(
+        "privacy.retention.apply",
+        None,
+        json.dumps({"deleted": deleted, "proven": result["proven"]}),
+    )
     return result

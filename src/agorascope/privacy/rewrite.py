@@ -56,22 +56,30 @@ class Scan:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"files": self.files, "bytes": self.bytes, "needles": self.needles,
-                "hits": self.hits, "clean": self.clean, "seconds": round(self.seconds, 3)}  # fmt: skip
+        return {
+            "files": self.files,
+            "bytes": self.bytes,
+            "needles": self.needles,
+            "hits": self.hits,
+            "clean": self.clean,
+            "seconds": round(self.seconds, 3),
+        }
 
 
-def _automaton(needles: Iterable[str]) -> Any:
+def _automaton(needles: Iterable[str]) -> tuple[Any, int, int]:
+    """The automaton of ``needles``, their number and the longest one's length in bytes."""
     import ahocorasick
 
     auto = ahocorasick.Automaton()
-    n = 0
+    n = longest = 0
     for i, needle in enumerate(sorted(set(needles))):
         # bytes searched as latin-1 text: one character per byte, any byte allowed
-        auto.add_word(needle.encode("utf-8").decode("latin-1"), i)
-        n += 1
+        word = needle.encode("utf-8").decode("latin-1")
+        auto.add_word(word, i)
+        n, longest = n + 1, max(longest, len(word))
     if n:
         auto.make_automaton()
-    return auto, n
+    return auto, n, longest
 
 
 def scan_files(paths: Iterable[Path], needles: Iterable[str]) -> Scan:
@@ -80,9 +88,8 @@ def scan_files(paths: Iterable[Path], needles: Iterable[str]) -> Scan:
     Each needle is searched as its UTF-8 bytes.
     """
     started = time.perf_counter()
-    auto, n = _automaton(needles)
+    auto, n, longest = _automaton(needles)
     scan = Scan(needles=n)
-    longest = max((len(k) for k in auto.keys()), default=1) if n else 1
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -143,8 +150,11 @@ def rewrite_store(store: Store) -> dict[str, Any]:
     os.replace(tmp, path)
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
     store.reopen()
-    return {"bytes_before": before, "bytes_after": path.stat().st_size,
-            "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+    return {
+        "bytes_before": before,
+        "bytes_after": path.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def rebuild_index(store: Store, index_dir: Path) -> dict[str, Any]:

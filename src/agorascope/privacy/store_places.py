@@ -105,9 +105,11 @@ def erase_post_keys(store: Store, keys: Iterable[tuple[str, str]]) -> int:
     con.execute(
         "DELETE FROM cascades c USING _erased e WHERE c.platform = e.platform AND c.root_id = e.id"
     )
-    n = int(con.execute(
-        "DELETE FROM posts p USING _erased e WHERE p.platform = e.platform AND p.id = e.id"
-    ).fetchall()[0][0])  # fmt: skip
+    n = int(
+        con.execute(
+            "DELETE FROM posts p USING _erased e WHERE p.platform = e.platform AND p.id = e.id"
+        ).fetchall()[0][0]
+    )
     con.execute("DROP TABLE _erased")
     return n
 
@@ -187,9 +189,11 @@ def _authors_needles(ws: Workspace, subject: Subject, needles: Needles) -> None:
 def _erase_authors(ws: Workspace, subject: Subject, needles: Needles) -> int:
     n = 0
     for platform, author_id in subject.authors:
-        n += int(ws.store.execute(
-            "DELETE FROM authors WHERE platform = ? AND id = ?", [platform, author_id]
-        )[0][0])  # fmt: skip
+        n += int(
+            ws.store.execute(
+                "DELETE FROM authors WHERE platform = ? AND id = ?", [platform, author_id]
+            )[0][0]
+        )
     return n
 
 
@@ -205,7 +209,7 @@ def _rectify_author(ws: Workspace, subject: Subject, fld: str, value: str) -> li
     for row in _find_authors(ws, subject):
         changes.append(Change("authors", row["platform"], row["id"], fld, row.get(fld), value))
         ws.store.execute(
-            f"UPDATE authors SET {fld} = ? WHERE platform = ? AND id = ?",  # noqa: S608 whitelisted
+            f"UPDATE authors SET {fld} = ? WHERE platform = ? AND id = ?",
             [value, row["platform"], row["id"]],
         )
         ws.store.execute(
@@ -237,19 +241,24 @@ def apply_rectifications(store: Store) -> int:
     Returns:
         Rows updated.
     """
-    fields = [r[0] for r in store.con.execute(
-        "SELECT DISTINCT field FROM privacy_rectifications WHERE place = 'authors'"
-    ).fetchall()]  # fmt: skip
+    fields = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT field FROM privacy_rectifications WHERE place = 'authors'"
+        ).fetchall()
+    ]
     n = 0
     for fld in fields:
         if fld not in AUTHOR_FIELDS:
             continue
-        n += int(store.con.execute(
-            f"""UPDATE authors a SET {fld} = r.value FROM privacy_rectifications r
+        n += int(
+            store.con.execute(
+                f"""UPDATE authors a SET {fld} = r.value FROM privacy_rectifications r
             WHERE r.place = 'authors' AND r.field = ? AND r.platform = a.platform
-            AND r.id = a.id AND a.{fld} IS DISTINCT FROM r.value""",  # noqa: S608 whitelisted
-            [fld],
-        ).fetchall()[0][0])  # fmt: skip
+            AND r.id = a.id AND a.{fld} IS DISTINCT FROM r.value""",
+                [fld],
+            ).fetchall()[0][0]
+        )
     return n
 
 
@@ -274,15 +283,19 @@ def _find_records(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
 def _erase_records(ws: Workspace, subject: Subject, needles: Needles) -> int:
     n = 0
     for platform, author_id in subject.authors:
-        n += int(ws.store.execute(
-            "DELETE FROM privacy_rectifications WHERE platform = ? AND id = ?",
-            [platform, author_id],
-        )[0][0])  # fmt: skip
+        n += int(
+            ws.store.execute(
+                "DELETE FROM privacy_rectifications WHERE platform = ? AND id = ?",
+                [platform, author_id],
+            )[0][0]
+        )
     # past requests keep their status and proof (no clear values) but lose rectified values
-    n += int(ws.store.execute(
-        "UPDATE privacy_requests SET proof = ? WHERE subject_hash = ? AND kind = 'rectify'",
-        [json.dumps({"erased": True}), subject.hash],
-    )[0][0])  # fmt: skip
+    n += int(
+        ws.store.execute(
+            "UPDATE privacy_requests SET proof = ? WHERE subject_hash = ? AND kind = 'rectify'",
+            [json.dumps({"erased": True}), subject.hash],
+        )[0][0]
+    )
     return n
 
 
@@ -305,8 +318,7 @@ register_place(
 
 def _find_audit(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
     got = ws.store.arrow(
-        "SELECT seq, logged_at, actor, action, detail FROM audit_log WHERE target = ? "
-        "ORDER BY seq",
+        "SELECT seq, logged_at, actor, action, detail FROM audit_log WHERE target = ? ORDER BY seq",
         [subject.hash],
     )
     return _plain(got.to_pylist())
@@ -315,10 +327,12 @@ def _find_audit(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
 def _prove_audit(ws: Workspace, subject: Subject, needles: Needles) -> list[str]:
     n = 0
     for s in needles.strings():
-        n += int(ws.store.execute(
-            "SELECT count(*) FROM audit_log WHERE contains(detail, ?) OR contains(target, ?)",
-            [s, s],
-        )[0][0])  # fmt: skip
+        n += int(
+            ws.store.execute(
+                "SELECT count(*) FROM audit_log WHERE contains(detail, ?) OR contains(target, ?)",
+                [s, s],
+            )[0][0]
+        )
     return [f"{n} audit entries hold a clear value of the person"] if n else []
 
 

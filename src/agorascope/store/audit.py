@@ -68,7 +68,9 @@ def _seal_legacy(con: duckdb.DuckDBPyConnection, seq: int, prev: str) -> tuple[i
     ).fetchall()
     for rowid, logged_at, actor, action, target, detail in legacy:
         seq += 1
-        entry = dict(zip(_FIELDS, (seq, logged_at, actor, action, target, detail, prev)))
+        entry = dict(
+            zip(_FIELDS, (seq, logged_at, actor, action, target, detail, prev), strict=True)
+        )
         digest = entry_hash(entry)
         con.execute(
             "UPDATE audit_log SET seq = ?, prev_hash = ?, hash = ? WHERE rowid = ?",
@@ -91,7 +93,9 @@ def append(
     with _LOCK:
         seq, prev = _last(con)
         seq, prev = _seal_legacy(con, seq, prev)
-        entry = dict(zip(_FIELDS, (seq + 1, logged_at, actor, action, target, detail, prev)))
+        entry = dict(
+            zip(_FIELDS, (seq + 1, logged_at, actor, action, target, detail, prev), strict=True)
+        )
         digest = entry_hash(entry)
         con.execute(
             "INSERT INTO audit_log (logged_at, actor, action, target, detail, seq, prev_hash, "
@@ -128,8 +132,12 @@ class AuditCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"entries": self.entries, "ok": self.ok, "problems": self.problems,
-                "head": self.head}  # fmt: skip
+        return {
+            "entries": self.entries,
+            "ok": self.ok,
+            "problems": self.problems,
+            "head": self.head,
+        }
 
 
 def verify(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> AuditCheck:
@@ -146,7 +154,7 @@ def verify(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> AuditCheck
     problems: list[str] = []
     prev, expected_seq = GENESIS, 1
     for row in rows:
-        entry = dict(zip(_FIELDS, row[:7]))
+        entry = dict(zip(_FIELDS, row[:7], strict=True))
         stored = row[7]
         seq = entry["seq"]
         if seq is None:

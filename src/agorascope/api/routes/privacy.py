@@ -12,12 +12,14 @@ from agorascope.api.deps import Admin, StateDep, WorkspaceDep
 from agorascope.api.pages_render import render_page
 from agorascope.api.schemas import ErrorPublic
 
-router = APIRouter(prefix="/api/privacy", tags=["privacy"],
-                   responses={404: {"model": ErrorPublic}})  # fmt: skip
+router = APIRouter(prefix="/api/privacy", tags=["privacy"], responses={404: {"model": ErrorPublic}})
 pages = APIRouter(include_in_schema=False)
 
-_IDENT = Field(max_length=300, description="twitter:@handle, twitter:id:ID, person:ID, "
-               "email:ADDRESS or name:NAME;dob:YYYY-MM-DD")  # fmt: skip
+_IDENT = Field(
+    max_length=300,
+    description="twitter:@handle, twitter:id:ID, person:ID, "
+    "email:ADDRESS or name:NAME;dob:YYYY-MM-DD",
+)
 
 
 class SubjectBody(BaseModel):
@@ -98,7 +100,12 @@ def privacy_page(request: Request, _: Admin, ws: WorkspaceDep) -> Response:
     from agorascope.privacy.requests import list_requests
     from agorascope.store.audit import verify
 
-    return render_page(request, "privacy.html", {
-        "title": "Privacy", "requests": list_requests(ws),
-        "audit": verify(ws.store.con, ws.store.path).to_dict(),
-    })  # fmt: skip
+    return render_page(
+        request,
+        "privacy.html",
+        {
+            "title": "Privacy",
+            "requests": list_requests(ws),
+            "audit": verify(ws.store.con, ws.store.path).to_dict(),
+        },
+    )
