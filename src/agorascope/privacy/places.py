@@ -36,15 +36,19 @@ class Needles:
         texts: texts of erased records (posts, notes...).
         identifiers: handles, names, ids, e-mails of the person.
         keys: ``(platform, id)`` of erased posts.
+        shared: values that other people's remaining records hold as their own (the same
+            text posted by someone else, a common name): not searched, only counted.
     """
 
     texts: set[str] = field(default_factory=set)
     identifiers: set[str] = field(default_factory=set)
     keys: set[tuple[str, str]] = field(default_factory=set)
+    shared: set[str] = field(default_factory=set)
 
     def strings(self, min_length: int = 6) -> list[str]:
         """Every needle long enough to be searched as bytes without false alarms."""
-        return sorted(s for s in self.texts | self.identifiers if len(s) >= min_length)
+        values = (self.texts | self.identifiers) - self.shared
+        return sorted(s for s in values if len(s) >= min_length)
 
 
 @dataclass

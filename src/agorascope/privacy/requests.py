@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +155,10 @@ class Erasure:
         problems: place -> what is left (empty lists everywhere: proven).
         rewrite: the store file rewrite (sizes, seconds).
         scan: the byte scan of the store file.
+        suppressed: keyed hashes added to the suppression list.
+        shared_values: erased values that other people's remaining records also hold as
+            their own (not searched in the bytes: see docs/privacy.md).
+        timings: seconds per step (``erase:<place>``, ``prove:<place>``, ``store``, ...).
         seconds: total time.
     """
 
@@ -164,6 +170,8 @@ class Erasure:
     rewrite: dict[str, Any] = field(default_factory=dict)
     scan: dict[str, Any] = field(default_factory=dict)
     suppressed: int = 0
+    shared_values: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -203,19 +211,27 @@ def erase(
         return Erasure(None, True, counts, seconds=round(time.perf_counter() - started, 3))
     rid = start_request(ws, "erase", subject, actor)
     result = Erasure(rid, False, counts)
-    with ws.store.transaction():
+    clock = _Clock(result.timings)
+    with clock("store"), ws.store.transaction():
         result.suppressed = _suppress(ws, subject, needles, rid)
         for place in all_places:
             if place.kind == "store":
                 result.removed[place.name] = place.erase(ws, subject, needles)
+    with clock("shared"):
+        _mark_shared(ws, needles)
+    result.shared_values = len(needles.shared)
     if ws.store.path is not None:
-        result.rewrite = rewrite_store(ws.store)
+        with clock("rewrite"):
+            result.rewrite = rewrite_store(ws.store)
     for place in all_places:
         if place.kind == "files":
-            result.removed[place.name] = place.erase(ws, subject, needles)
+            with clock(f"erase:{place.name}"):
+                result.removed[place.name] = place.erase(ws, subject, needles)
     for place in all_places:
-        result.problems[place.name] = place.prove(ws, subject, needles)
-    result.scan = _scan_store(ws, needles)
+        with clock(f"prove:{place.name}"):
+            result.problems[place.name] = place.prove(ws, subject, needles)
+    with clock("scan"):
+        result.scan = _scan_store(ws, needles)
     if result.scan.get("hits"):
         result.problems.setdefault("store_file", []).append(
             f"{sum(result.scan['hits'].values())} erased values found in the store file's bytes"
@@ -225,6 +241,21 @@ def erase(
     proof = {k: v for k, v in result.to_dict().items() if k != "request"}
     finish_request(ws, rid, subject, "erase", status, proof, actor)
     return result
+
+
+class _Clock:
+    """Times named steps into a dict (seconds, rounded to the millisecond)."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into = into
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.into[name] = round(time.perf_counter() - t0, 3)
 
 
 def _suppress(ws: Workspace, subject: Subject, needles: Needles, rid: int) -> int:
@@ -237,6 +268,22 @@ def _suppress(ws: Workspace, subject: Subject, needles: Needles, rid: int) -> in
     rows = [(kind, key.hash(kind, value), now, rid) for kind, value in pairs]
     ws.store.con.executemany("INSERT OR IGNORE INTO privacy_suppressions VALUES (?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def _mark_shared(ws: Workspace, needles: Needles) -> None:
+    """Find the needles that remain as other people's own texts, names or locations."""
+    import pyarrow as pa
+
+    values = pa.table({"v": pa.array(sorted(needles.texts | needles.identifiers), pa.string())})
+    ws.store.con.register("_needles", values)
+    try:
+        rows = ws.store.execute(
+            "SELECT v FROM _needles n WHERE EXISTS (SELECT 1 FROM posts p WHERE p.text = n.v) "
+            "OR EXISTS (SELECT 1 FROM authors a WHERE a.name = n.v OR a.location = n.v)"
+        )
+    finally:
+        ws.store.con.unregister("_needles")
+    needles.shared.update(r[0] for r in rows)
 
 
 def _scan_store(ws: Workspace, needles: Needles) -> dict[str, Any]:

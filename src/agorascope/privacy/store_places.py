@@ -6,7 +6,8 @@ Rules for other people's posts when an author is erased (docs/privacy.md, "Repos
   keeps its row (who shared, when, counts: the other person's act) but loses the copied text,
   its hashtags, mentions and links, and its parent link;
 - a **reply or quote** keeps its own text but loses its parent and root links;
-- every other **mention** of the erased handle in remaining posts becomes ``@erased``.
+- every other **mention** of the erased handle in remaining posts becomes ``@erased``, and
+  links whose path names the account (``x.com/<handle>/...``) are dropped.
 """
 
 from __future__ import annotations
@@ -126,9 +127,15 @@ def _erase_posts(ws: Workspace, subject: Subject, needles: Needles) -> int:
     return n
 
 
+def _link_pattern(handle: str) -> str:
+    # a link whose path names the account (x.com/<handle>/status/...)
+    return "(?i)/" + handle.replace(".", r"\.").replace("-", r"\-") + r"(/|\?|#|$)"
+
+
 def _redact_mentions(store: Store, platform: str, handle: str) -> int:
+    """Blank reposts that quote the handle, redact its mentions and drop links to it."""
     mentions = "(list_contains(mentions, ?) OR regexp_matches(text, ?))"
-    pattern = _mention_pattern(handle)
+    pattern, link = _mention_pattern(handle), _link_pattern(handle)
     reposts = store.execute(
         f"UPDATE posts SET {_BLANK} WHERE platform = ? AND relation = 'repost' AND {mentions}",
         [platform, handle, pattern],
@@ -139,7 +146,14 @@ def _redact_mentions(store: Store, platform: str, handle: str) -> int:
         f"WHERE platform = ? AND {mentions}",
         [pattern, "@" + ERASED_MENTION, handle, ERASED_MENTION, platform, handle, pattern],
     )[0][0]
-    return int(reposts) + int(others)
+    links = store.execute(
+        "UPDATE posts SET url = CASE WHEN regexp_matches(url, $1) THEN NULL ELSE url END, "
+        "urls = list_filter(urls, lambda u: NOT regexp_matches(u, $1)) WHERE platform = $2 "
+        "AND (regexp_matches(url, $1) OR list_bool_or(list_transform(urls, "
+        "lambda u: regexp_matches(u, $1))))",
+        [link, platform],
+    )[0][0]
+    return int(reposts) + int(others) + int(links)
 
 
 def _prove_posts(ws: Workspace, subject: Subject, needles: Needles) -> list[str]:
@@ -154,6 +168,13 @@ def _prove_posts(ws: Workspace, subject: Subject, needles: Needles) -> list[str]
         )[0][0]
         if n:
             problems.append(f"{n} posts still mention the handle")
+        n = ws.store.execute(
+            "SELECT count(*) FROM posts WHERE regexp_matches(url, $1) OR "
+            "list_bool_or(list_transform(urls, lambda u: regexp_matches(u, $1)))",
+            [_link_pattern(handle)],
+        )[0][0]
+        if n:
+            problems.append(f"{n} posts still link to the account")
     return problems
 
 
