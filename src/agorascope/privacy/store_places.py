@@ -59,10 +59,15 @@ _OWN_POSTS = """SELECT p.* FROM posts p JOIN _subject_authors s
     ON s.platform = p.platform AND s.author_id = p.author_id ORDER BY p.created_at, p.id"""
 
 
-def _find_posts(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
+def _subject_rows(ws: Workspace, subject: Subject, sql: str) -> list[dict[str, Any]]:
+    """Rows of ``sql`` (joined with ``_subject_authors``) as plain values."""
     if not subject.authors:
         return []
-    return _plain(_with_authors(ws.store, subject, _OWN_POSTS, []).to_pylist())
+    return _plain(_with_authors(ws.store, subject, sql, []).to_pylist())
+
+
+def _find_posts(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
+    return _subject_rows(ws, subject, _OWN_POSTS)
 
 
 def _posts_needles(ws: Workspace, subject: Subject, needles: Needles) -> None:
@@ -195,9 +200,7 @@ _OWN_AUTHORS = """SELECT a.* FROM authors a JOIN _subject_authors s
 
 
 def _find_authors(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
-    if not subject.authors:
-        return []
-    return _plain(_with_authors(ws.store, subject, _OWN_AUTHORS, []).to_pylist())
+    return _subject_rows(ws, subject, _OWN_AUTHORS)
 
 
 def _authors_needles(ws: Workspace, subject: Subject, needles: Needles) -> None:
