@@ -100,6 +100,7 @@ def main() -> None:
             assert result.proven, result.problems
         total = time.perf_counter() - started
         t = result.timings
+        n_texts = len(set(texts))
         prove = sum(v for k, v in t.items() if k.startswith("prove:"))
         body = f"""
 {args.posts:,} demo posts (seed {SEED}) imported with their search index in {build_s:.0f} s;
@@ -122,7 +123,7 @@ Peers on the same file, same run:
 | operation | agorascope s | peer s | peer |
 |---|---:|---:|---|
 | rewrite the store file | {t["rewrite"]:.2f} | {peer_rewrite:.2f} | {PEER_REWRITE} |
-| scan the file for {len(set(texts)):,} texts | {ours_scan.seconds:.2f} | {peer_scan:.2f} | {PEER_SCAN} |
+| scan the file for {n_texts:,} texts | {ours_scan.seconds:.2f} | {peer_scan:.2f} | {PEER_SCAN} |
 
 Store file {result.rewrite["bytes_before"] / 2**20:,.0f} MiB before the rewrite,
 {result.rewrite["bytes_after"] / 2**20:,.0f} MiB after. The machine (2 cores) was shared with
