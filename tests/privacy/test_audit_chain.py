@@ -116,3 +116,15 @@ def test_the_chain_survives_reopening(store: Store) -> None:
         s.audit("after.reopen")
         check = verify(s.con, s.path)
     assert check.ok and check.entries == 6
+
+
+def test_an_entry_rolled_back_with_its_transaction_leaves_the_chain_valid(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.audit("inside.rolled.back")
+        raise RuntimeError("the caller's write failed")
+    assert verify(store.con, store.path).ok
+    with store.transaction():
+        store.audit("inside.committed")
+    store.audit("outside")
+    check = verify(store.con, store.path)
+    assert check.ok and check.entries == 7

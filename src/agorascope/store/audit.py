@@ -88,21 +88,36 @@ def append(
     target: str | None,
     detail: str | None,
     actor: str | None,
+    in_transaction: bool = False,
 ) -> int:
-    """Append one chained entry and move the head file. Returns its ``seq``."""
+    """Append one chained entry and move the head file. Returns its ``seq``.
+
+    Called outside a transaction, the entry commits on its own and the head file moves. Called
+    inside the caller's transaction, the entry commits (or rolls back) with it and the head
+    file moves at the next append made outside a transaction, so that a rolled-back entry
+    never leaves the head ahead of the chain.
+    """
     with _LOCK:
-        seq, prev = _last(con)
-        seq, prev = _seal_legacy(con, seq, prev)
-        entry = dict(
-            zip(_FIELDS, (seq + 1, logged_at, actor, action, target, detail, prev), strict=True)
-        )
-        digest = entry_hash(entry)
-        con.execute(
-            "INSERT INTO audit_log (logged_at, actor, action, target, detail, seq, prev_hash, "
-            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [logged_at, actor, action, target, detail, seq + 1, prev, digest],
-        )
-        _write_head(head_path(db), seq + 1, digest)
+        own = not in_transaction
+        if own:
+            con.execute("BEGIN TRANSACTION")
+        try:
+            seq, prev = _last(con)
+            seq, prev = _seal_legacy(con, seq, prev)
+            values = (seq + 1, logged_at, actor, action, target, detail, prev)
+            digest = entry_hash(dict(zip(_FIELDS, values, strict=True)))
+            con.execute(
+                "INSERT INTO audit_log (logged_at, actor, action, target, detail, seq, "
+                "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [logged_at, actor, action, target, detail, seq + 1, prev, digest],
+            )
+        except BaseException:
+            if own:
+                con.execute("ROLLBACK")
+            raise
+        if own:
+            con.execute("COMMIT")
+            _write_head(head_path(db), seq + 1, digest)
         return seq + 1
 
 

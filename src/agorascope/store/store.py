@@ -44,6 +44,7 @@ class Store:
         self.con = con
         self.path = path
         self._ibis: Any = None
+        self._transactions = 0  # open transaction() blocks (the audit log needs to know)
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False) -> Store:
@@ -127,6 +128,7 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A transaction: committed on success, rolled back on any error."""
         self.con.execute("BEGIN TRANSACTION")
+        self._transactions += 1
         try:
             yield self.con
         except BaseException:
@@ -134,6 +136,8 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+        finally:
+            self._transactions -= 1
 
     def execute(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
@@ -169,7 +173,10 @@ class Store:
         from agorascope.store.audit import append
 
         try:
-            append(self.con, self.path, utcnow(), action, target, detail, actor)
+            append(
+                self.con, self.path, utcnow(), action, target, detail, actor,
+                in_transaction=self._transactions > 0,
+            )  # fmt: skip
         except duckdb.Error as e:
             raise StoreError(f"cannot write the audit log: {e}") from e
 
