@@ -71,7 +71,13 @@ def test_kill_mid_import_keeps_committed_batches_and_rerun_completes(tmp_path: P
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     totals = json.loads(rerun.stdout)["totals"]
-    assert totals == {"read": ROWS, "imported": ROWS - count, "duplicates": count, "rejected": 0}
+    assert totals == {
+        "read": ROWS,
+        "imported": ROWS - count,
+        "duplicates": count,
+        "rejected": 0,
+        "suppressed": 0,
+    }
     with Store.open(db) as store:
         assert store.execute("SELECT count(*), count(DISTINCT id) FROM posts")[0] == (ROWS, ROWS)
         statuses = dict(store.execute("SELECT status, count(*) FROM imports GROUP BY 1"))

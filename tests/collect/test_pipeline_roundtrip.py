@@ -93,6 +93,7 @@ def test_export_then_import_gives_the_same_rows(
             "imported": len(records),
             "duplicates": 0,
             "rejected": 0,
+            "suppressed": 0,
         }
         assert _rows(b) == expected
 

@@ -25,6 +25,7 @@ from agorascope.api.routes import (
     data,
     health,
     pages,
+    privacy,
     search,
     tokens,
     topics,
@@ -123,11 +124,12 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (health, data, search, topics, compare, tokens):
+    for module in (health, data, search, topics, compare, tokens, privacy):
         app.include_router(module.router)
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(privacy.pages)
     app.include_router(analysis_pages.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -92,6 +92,16 @@ class AppState:
                 self._auth = Store(self.base.con.cursor(), self.base.path)
             return fn(self._auth)
 
+    @contextmanager
+    def replacing_store(self) -> Iterator[None]:
+        """Hold token checks while the store file is replaced (a proven erasure rewrites it),
+        then give them a cursor on the new connection."""
+        with self._auth_lock:
+            try:
+                yield
+            finally:
+                self._auth = None
+
     def reopen(self) -> None:
         """Open the store again if :meth:`close` closed it (an app may start several times)."""
         with self._lock:

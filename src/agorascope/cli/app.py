@@ -14,6 +14,7 @@ from agorascope.cli import demo as demo_cli
 from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
 from agorascope.cli import experiments as experiments_cli
+from agorascope.cli import privacy as privacy_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
 from agorascope.cli.common import State
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(elections_cli.app, name="elections")
 app.add_typer(districts_cli.app, name="districts")
 app.add_typer(experiments_cli.app, name="experiment")
+app.add_typer(privacy_cli.app, name="privacy")
 data_cli.register(app)
 demo_cli.register(app)
 analyses_cli.register(app, {"elections": elections_cli.app, "districts": districts_cli.app})

@@ -35,6 +35,7 @@ from agorascope.collect.readers import Item, Reject
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.config import Settings
 from agorascope.errors import ImportFormatError
+from agorascope.privacy.gate import apply_rectifications, screen
 from agorascope.store.schema import AUTHOR_COLUMNS, POST_COLUMNS
 from agorascope.store.store import Store, utcnow
 
@@ -66,6 +67,7 @@ class FileSummary:
     imported: int = 0
     duplicates: int = 0
     rejected: int = 0
+    suppressed: int = 0
     batches: int = 0
     seconds: float = 0.0
     rejects_path: str | None = None
@@ -81,8 +83,8 @@ class ImportSummary:
 
     @property
     def totals(self) -> dict[str, int]:
-        """Sums of read / imported / duplicates / rejected over the files."""
-        keys = ("read", "imported", "duplicates", "rejected")
+        """Sums of read / imported / duplicates / rejected / suppressed over the files."""
+        keys = ("read", "imported", "duplicates", "rejected", "suppressed")
         return {k: sum(getattr(f, k) for f in self.files) for k in keys}
 
     def to_dict(self) -> dict[str, Any]:
@@ -226,7 +228,8 @@ def _start_import(store: Store, path: Path, fmt: str, label: str | None = None) 
         else:
             source_id = con.execute("SELECT nextval('sources_id_seq')").fetchall()[0][0]
             con.execute(
-                "INSERT INTO sources VALUES (?, 'file', ?, ?, ?, ?)",
+                "INSERT INTO sources (id, kind, name, location, format, added_at) "
+                "VALUES (?, 'file', ?, ?, ?, ?)",
                 [source_id, label or path.name, location, fmt, utcnow()],
             )
         import_id = con.execute("SELECT nextval('imports_id_seq')").fetchall()[0][0]
@@ -327,6 +330,7 @@ class _Committer:
         """Commit staged tables (``n`` records)."""
         if self.settings.detect_language:
             posts = _detect_missing_languages(posts)
+        posts, authors, suppressed = screen(self.store, posts, authors)  # erased people
         summary, con = self.summary, self.store.con
         source_name = Path(summary.path).name
         con.register("stage_posts", posts)
@@ -335,6 +339,7 @@ class _Committer:
             with self.store.transaction():
                 seq = con.execute("SELECT nextval('ingest_seq')").fetchall()[0][0]
                 _upsert_authors(self.store)
+                apply_rectifications(self.store)
                 inserted = _insert_posts(self.store, seq, source_name, posts)
                 if labels:
                     con.executemany(
@@ -342,7 +347,8 @@ class _Committer:
                         [(*lab, source_name) for lab in labels],
                     )
                 summary.imported += inserted
-                summary.duplicates += n - inserted
+                summary.suppressed += suppressed
+                summary.duplicates += n - suppressed - inserted
                 summary.batches += 1
                 con.execute(
                     "UPDATE imports SET rows_read = ?, imported = ?, duplicates = ?, "

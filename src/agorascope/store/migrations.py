@@ -221,3 +221,58 @@ _V7 = (
 )
 
 MIGRATIONS = (*MIGRATIONS, Migration(7, "message experiments", _V7))
+_V8 = (
+    # hash chain of the audit log (see agorascope.store.audit)
+    "ALTER TABLE audit_log ADD COLUMN seq BIGINT",
+    "ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR",
+    "ALTER TABLE audit_log ADD COLUMN hash VARCHAR",
+    # legal basis and consent status of each source (vocabulary: agorascope.privacy.consent)
+    "ALTER TABLE sources ADD COLUMN legal_basis VARCHAR",
+    "ALTER TABLE sources ADD COLUMN consent_status VARCHAR",
+    """CREATE TABLE privacy_suppressions (
+        kind VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL,
+        added_at TIMESTAMP NOT NULL,
+        request_id BIGINT,
+        PRIMARY KEY (kind, hash)
+    )""",
+    """CREATE TABLE privacy_rectifications (
+        place VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        field VARCHAR NOT NULL,
+        value VARCHAR,
+        rectified_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (place, platform, id, field)
+    )""",
+    """CREATE TABLE privacy_requests (
+        id BIGINT PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        subject_hash VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        requested_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        actor VARCHAR,
+        proof VARCHAR
+    )""",
+    "CREATE SEQUENCE privacy_requests_id_seq START 1",
+    """CREATE TABLE privacy_retention (
+        source VARCHAR PRIMARY KEY,
+        keep_days INTEGER NOT NULL CHECK (keep_days > 0),
+        set_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE exports (
+        id BIGINT PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,
+        rows BIGINT,
+        pseudonymised BOOLEAN NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    )""",
+    "CREATE SEQUENCE exports_id_seq START 1",
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(8, "privacy: audit hash chain, legal basis, suppressions, requests, exports", _V8),
+)

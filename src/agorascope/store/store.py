@@ -44,6 +44,7 @@ class Store:
         self.con = con
         self.path = path
         self._ibis: Any = None
+        self._transactions = 0  # open transaction() blocks (the audit log needs to know)
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False) -> Store:
@@ -127,6 +128,7 @@ class Store:
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A transaction: committed on success, rolled back on any error."""
         self.con.execute("BEGIN TRANSACTION")
+        self._transactions += 1
         try:
             yield self.con
         except BaseException:
@@ -134,6 +136,8 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+        finally:
+            self._transactions -= 1
 
     def execute(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
@@ -162,11 +166,31 @@ class Store:
         detail: str | None = None,
         actor: str | None = None,
     ) -> None:
-        """Append one line to the audit log."""
-        self.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)",
-            [utcnow(), actor, action, target, detail],
-        )
+        """Append one entry to the hash-chained audit log (see :mod:`agorascope.store.audit`).
+
+        Never put a data subject's identifier in clear here: log a keyed hash.
+        """
+        from agorascope.store.audit import append
+
+        try:
+            append(
+                self.con, self.path, utcnow(), action, target, detail, actor,
+                in_transaction=self._transactions > 0,
+            )  # fmt: skip
+        except duckdb.Error as e:
+            raise StoreError(f"cannot write the audit log: {e}") from e
+
+    def reopen(self) -> None:
+        """Close and reconnect to the same file (after it was replaced on disk)."""
+        if self.path is None:
+            raise StoreError("an in-memory store cannot be reopened")
+        self.con.close()
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as e:
+            raise StoreError(f"cannot reopen store {self.path}: {e}") from e
+        self.con.execute("SET enable_progress_bar = false")
+        self._ibis = None
 
     # -- reads --------------------------------------------------------------------------------
 
