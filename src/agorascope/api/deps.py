@@ -7,7 +7,7 @@ every route to prove it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -23,9 +23,11 @@ from agorascope.api.security import (
     Role,
     authenticate,
     csrf_ok,
+    session_binding,
 )
-from agorascope.api.state import AppState
+from agorascope.api.state import CANCEL_HOOKS, AppState
 from agorascope.errors import PermissionDeniedError
+from agorascope.query.budget import time_budget
 from agorascope.workspace import Workspace
 
 __all__ = [
@@ -50,10 +52,25 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_workspace(state: StateDep) -> Iterator[Workspace]:
-    """The workspace, held by this request until it has answered."""
+def get_workspace(state: StateDep, request: Request) -> Iterator[Workspace]:
+    """The workspace, held by this request until it has answered, under a time budget.
+
+    The request's DuckDB work is interrupted when the budget of the caller's role runs out
+    (:class:`~agorascope.errors.QueryTimeoutError`) or when the client goes away.
+    """
+    principal = getattr(request.state, "principal", None)
+    seconds = state.timeout_for(principal.role if principal is not None else None)
     with state.using() as ws:
-        yield ws
+        hooks: list[Callable[[], None]] | None = request.scope.get(CANCEL_HOOKS)
+        interrupt = ws.store.con.interrupt
+        if hooks is not None:
+            hooks.append(interrupt)
+        try:
+            with time_budget(seconds, interrupt, "this request"):
+                yield ws
+        finally:
+            if hooks is not None and interrupt in hooks:
+                hooks.remove(interrupt)
 
 
 WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
@@ -101,7 +118,9 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
+    state = get_state(request)
+    binding = session_binding(request.cookies.get(TOKEN_COOKIE))
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), sent, state.csrf_secret, binding):
         raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
 
 

@@ -23,6 +23,7 @@ import tantivy
 
 from agorascope.errors import IndexCorruptError, StoreError
 from agorascope.query.ast import Node
+from agorascope.query.budget import check_work
 from agorascope.query.to_tantivy import INT_FIELDS, KEYWORD_FIELDS, build_schema, compile_query
 from agorascope.store import run, run_batches
 from agorascope.text import ascii_lower, hosts, words_strings
@@ -415,7 +416,13 @@ class SearchIndex:
 
     # -- searching ----------------------------------------------------------------------
     def query(self, node: Node) -> tantivy.Query:
-        """The tantivy query for a parsed query."""
+        """The tantivy query for a parsed query, once its work is known to be bounded.
+
+        Raises:
+            QueryTooBroadError: a wildcard or a proximity costs more than the limits of
+                :mod:`agorascope.query.budget`.
+        """
+        check_work(node, self.searcher())
         return compile_query(node, self.schema)
 
     def count(self, node: Node) -> int:

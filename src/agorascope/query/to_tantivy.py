@@ -12,6 +12,7 @@ from datetime import datetime
 
 import tantivy
 
+from agorascope.errors import QueryTooBroadError
 from agorascope.query.ast import (
     And,
     DateBound,
@@ -26,6 +27,7 @@ from agorascope.query.ast import (
     Term,
     UrlHost,
     has_wildcard,
+    walk,
 )
 from agorascope.query.patterns import gap_allocations
 
@@ -182,5 +184,32 @@ class _Compiler:
 
 
 def compile_query(node: Node, schema: tantivy.Schema) -> tantivy.Query:
-    """The tantivy query object equivalent to ``node`` on an index of :func:`build_schema`."""
-    return _Compiler(schema).compile(node)
+    """The tantivy query object equivalent to ``node`` on an index of :func:`build_schema`.
+
+    Raises:
+        QueryTooBroadError: a wildcard whose automaton is larger than tantivy allows (for
+            example 53 ``?`` and a letter).
+    """
+    try:
+        return _Compiler(schema).compile(node)
+    except ValueError as e:
+        if "RegexQueryError" not in str(e) and "regex" not in str(e).lower():
+            raise
+        words = [w for n in walk(node) for w in _leaf_words(n) if has_wildcard(w)]
+        part = max(words, key=len, default="")
+        raise QueryTooBroadError(
+            f"query too broad: the wildcard {part} is too complex for the index (use fewer "
+            "? and * in one word)",
+            part,
+        ) from None
+
+
+def _leaf_words(node: Node) -> tuple[str, ...]:
+    match node:
+        case Term(word):
+            return (word,)
+        case Phrase(words):
+            return words
+        case Near(left, right):
+            return (left, right)
+    return ()

@@ -187,3 +187,7 @@ _V3 = (
 )
 
 MIGRATIONS = (*MIGRATIONS, Migration(3, "column comments on posts and authors", _V3))
+
+_V9 = ("ALTER TABLE tokens ADD COLUMN expires_at TIMESTAMP",)
+
+MIGRATIONS = (*MIGRATIONS, Migration(9, "API token expiry", _V9))
