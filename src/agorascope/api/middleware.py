@@ -39,6 +39,27 @@ def valid_host(value: str) -> bool:
     return _HOST_RE.fullmatch(value) is not None
 
 
+def _json_problem(body: bytes) -> str | None:
+    """Why a JSON body must be refused before the app parses it, or None.
+
+    Text that is not valid Unicode (a lone surrogate such as ``\\ud800``) would fail when
+    echoed back; nesting deeper than Python's recursion limit would crash the parser.
+    """
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        return "the JSON body is nested too deeply"
+    except ValueError:
+        return None  # not JSON at all: the app answers 422 with its own message
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return "the JSON body holds invalid Unicode (a lone surrogate such as \\ud800)"
+    except RecursionError:
+        return "the JSON body is nested too deeply"
+    return None
+
+
 async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
     data = json.dumps(body).encode()
     await send(
@@ -91,10 +112,16 @@ class GuardMiddleware:
                 exc = PayloadTooLargeError(f"body of {size:,} bytes exceeds the limit of {limit:,}")
                 await _answer(send, 413, error_body(exc))
                 return
-        await self._run(scope, receive, send, limit)
+        json_body = headers.get("content-type", "").startswith("application/json")
+        await self._run(scope, receive, send, limit, json_body)
 
     async def _run(
-        self, scope: MutableMapping[str, Any], receive: Receive, send: Send, limit: int
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Receive,
+        send: Send,
+        limit: int,
+        json_body: bool,
     ) -> None:
         hooks: list[Callable[[], None]] = []
         scope[CANCEL_HOOKS] = hooks
@@ -104,6 +131,7 @@ class GuardMiddleware:
         async def pump() -> None:
             nonlocal answered, refused
             seen = 0
+            chunks: list[bytes] = []
             while True:
                 message = await receive()
                 if message["type"] == "http.request":
@@ -118,6 +146,20 @@ class GuardMiddleware:
                         answered = True
                         await queue.put({"type": "http.disconnect"})
                         return
+                    if json_body:
+                        # JSON is read whole (it is small) and checked before the app sees it
+                        chunks.append(message.get("body", b""))
+                        if message.get("more_body"):
+                            continue
+                        body = b"".join(chunks)
+                        problem = _json_problem(body)
+                        if problem is not None:
+                            refused = True
+                            await _answer(send, 400, _error(400, "InvalidInputError", problem))
+                            answered = True
+                            await queue.put({"type": "http.disconnect"})
+                            return
+                        message = {"type": "http.request", "body": body, "more_body": False}
                 elif message["type"] == "http.disconnect":
                     if not answered:
                         for hook in list(hooks):

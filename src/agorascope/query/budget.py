@@ -105,19 +105,24 @@ def _documents(searcher: Any, word: str, within: str) -> int:
     return int(searcher.doc_freq(_WORDS_FIELD, word))
 
 
-def check_work(node: Node, searcher: Any) -> None:
+def check_work(node: Node, searcher: Any) -> dict[str, list[str]]:
     """Refuse a query whose wildcards or proximity cost more than the limits of this module.
 
     Args:
         node: the parsed query.
         searcher: a ``tantivy.Searcher`` of the index that will run it.
 
+    Returns:
+        The words each wildcard term (outside a proximity) stands for.
+
     Raises:
         QueryTooBroadError: the message names the part of the query that is too broad.
     """
+    expansions: dict[str, list[str]] = {}
     for leaf in walk(node):
         if isinstance(leaf, Term) and has_wildcard(leaf.word):
-            expand(searcher, leaf.word, MAX_EXPANSION)
+            found = expand(searcher, leaf.word, MAX_EXPANSION)
+            expansions[leaf.word] = [t for t, _ in found]
         elif isinstance(leaf, Phrase | Near):
             words = leaf.words if isinstance(leaf, Phrase) else (leaf.left, leaf.right)
             docs = sum(_documents(searcher, w, describe(leaf)) for w in words)
@@ -129,6 +134,7 @@ def check_work(node: Node, searcher: Any) -> None:
                     "wildcards or a smaller distance",
                     describe(leaf),
                 )
+    return expansions
 
 
 @contextmanager
