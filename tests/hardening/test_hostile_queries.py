@@ -46,9 +46,11 @@ def test_the_broad_queries_are_within_the_syntax_limits() -> None:
 
 @pytest.mark.parametrize("query", BROAD.values(), ids=BROAD.keys())
 def test_broad_queries_are_refused_naming_the_part(small_db: Path, query: str) -> None:
-    with Workspace(Settings(db=small_db), read_only=True) as ws:
-        with pytest.raises(QueryTooBroadError) as info:
-            ws.search.count(query)
+    with (
+        Workspace(Settings(db=small_db), read_only=True) as ws,
+        pytest.raises(QueryTooBroadError) as info,
+    ):
+        ws.search.count(query)
     assert "too broad" in str(info.value)
     assert info.value.part and info.value.part in query
 
