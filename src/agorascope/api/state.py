@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from agorascope.api.security import Role, is_loopback, tokens_ever_created
 from agorascope.config import Settings
@@ -23,6 +24,7 @@ __all__ = [
     "LOGIN_FAILURES_ALLOWED",
     "LOGIN_WINDOW_SECONDS",
     "AppState",
+    "hide_paths",
 ]
 
 CANCEL_HOOKS = "agorascope.cancel"
@@ -156,6 +158,12 @@ class AppState:
         with contextlib.suppress(AgorascopeError):  # the store closed under us at shutdown
             self.warm()
 
+    def upload_rejects_dir(self) -> Path:
+        """The one folder where the rejects files of uploads are kept (created on demand)."""
+        folder = self.settings.rejects_folder() / "upload-rejects"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def timeout_for(self, role: Role | None) -> float:
         """The time budget, in seconds, of a request by a caller of ``role`` (0: none)."""
         s = self.settings
@@ -201,3 +209,12 @@ class AppState:
                     self._auth = None
                     self.ws.close()
                     self._closed = True
+
+
+def hide_paths(summary: dict[str, Any]) -> dict[str, Any]:
+    """An import summary for an HTTP answer: rejects files named by their file name only
+    (the folder is the server's business; see :meth:`AppState.upload_rejects_dir`)."""
+    for f in summary.get("files", []):
+        if f.get("rejects_path"):
+            f["rejects_path"] = Path(f["rejects_path"]).name
+    return summary
