@@ -167,3 +167,47 @@ def test_json_output_of_a_refused_query_is_not_a_traceback(small_db: Path) -> No
     with pytest.raises(json.JSONDecodeError):
         json.loads(result.output)
     assert "Traceback" not in result.output
+
+
+def test_invalid_utf8_argument_is_one_line_error(fresh_db: Path) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80"}
+    args = [sys.executable, "-m", "agorascope", "--db", str(fresh_db), "search", "--count"]
+    done = subprocess.run(
+        [a.encode() for a in args] + [b"lang:\xed\xa0\x80 abc\xff"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 1, err
+    assert "Traceback" not in err
+    assert err.startswith("error: ") and "invalid character" in err
+
+
+def test_an_unexpected_error_is_one_line_unless_debug(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer
+
+    from agorascope.cli.common import run_guarded
+
+    broken = typer.Typer()
+
+    @broken.command()
+    def boom() -> None:
+        raise RuntimeError("something broke\nsecond line")
+
+    with pytest.raises(SystemExit) as info:
+        run_guarded(broken, [])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RuntimeError: something broke" in err
+    monkeypatch.setenv("AGORASCOPE_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="something broke"):
+        run_guarded(broken, [])
