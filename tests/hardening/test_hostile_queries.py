@@ -211,3 +211,39 @@ def test_an_unexpected_error_is_one_line_unless_debug(
     monkeypatch.setenv("AGORASCOPE_DEBUG", "1")
     with pytest.raises(RuntimeError, match="something broke"):
         run_guarded(broken, [])
+
+
+SWEEP = [
+    quote(BROAD["phrase-3-wildcards-30"]),
+    quote(MANY_MARKS),
+    "lang:%ED%A0%80",
+    quote('lang:"fr"'),
+    quote("a NEAR/\u0665 b"),
+]
+
+
+def _routes_with_q(client: TestClient) -> list[str]:
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    out = []
+    for path, ops in paths.items():
+        get = ops.get("get")
+        if get is None or "{" in path:
+            continue
+        names = {p["name"] for p in get.get("parameters", [])}
+        if "q" in names:
+            out.append(path)
+    return sorted(out)
+
+
+def test_every_route_with_a_query_answers_hostile_queries_without_5xx(client: TestClient) -> None:
+    routes = _routes_with_q(client)
+    assert len(routes) >= 10
+    failures = []
+    for route in routes:
+        for raw in SWEEP:
+            r = client.get(f"{route}?q={raw}")
+            if r.status_code >= 500 or (
+                r.status_code >= 400 and not {"error", "detail"} & set(r.json())
+            ):
+                failures.append(f"{route}?q={raw}: {r.status_code} {r.text[:200]}")
+    assert not failures, "\n".join(failures[:10])
