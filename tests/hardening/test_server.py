@@ -290,3 +290,16 @@ def test_a_client_that_leaves_cancels_its_request(fresh_db: Path) -> None:
         # the workspace is free again long before the 600 s budget: the query was interrupted
         r = httpx.get(server.url + "/api/topics", timeout=60)
         assert r.status_code == 200
+
+
+def test_sign_in_form_needs_a_signed_csrf_token(
+    secure: tuple[TestClient, dict[str, str]],
+) -> None:
+    c, tokens = secure
+    c.cookies.set("agorascope_csrf", "forged.value")
+    form = {"token": tokens["viewer"], "csrf_token": "forged.value"}
+    assert c.post("/login", data=form, follow_redirects=False).status_code == 403
+    c.cookies.clear()
+    c.get("/login")
+    form["csrf_token"] = c.cookies.get("agorascope_csrf") or ""
+    assert c.post("/login", data=form, follow_redirects=False).status_code == 303

@@ -38,6 +38,7 @@ __all__ = [
     "StateDep",
     "Viewer",
     "WorkspaceDep",
+    "csrf_matches",
 ]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -103,6 +104,14 @@ def identify(state: AppState, request: Request) -> Principal | None:
     return None
 
 
+def csrf_matches(request: Request, sent: str | None) -> bool:
+    """Whether ``sent`` equals the CSRF cookie and carries this server's signature for the
+    request's session (see :mod:`agorascope.api.security`)."""
+    state = get_state(request)
+    binding = session_binding(request.cookies.get(TOKEN_COOKIE))
+    return csrf_ok(request.cookies.get(CSRF_COOKIE), sent, state.csrf_secret, binding)
+
+
 async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request without a bearer token and without the CSRF token.
 
@@ -118,9 +127,7 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    state = get_state(request)
-    binding = session_binding(request.cookies.get(TOKEN_COOKIE))
-    if not csrf_ok(request.cookies.get(CSRF_COOKIE), sent, state.csrf_secret, binding):
+    if not csrf_matches(request, sent):
         raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
 
 
