@@ -303,3 +303,12 @@ def test_sign_in_form_needs_a_signed_csrf_token(
     c.get("/login")
     form["csrf_token"] = c.cookies.get("agorascope_csrf") or ""
     assert c.post("/login", data=form, follow_redirects=False).status_code == 303
+
+
+def test_refusals_are_audited(secure: tuple[TestClient, dict[str, str]]) -> None:
+    c, tokens = secure
+    viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+    r = c.post("/api/topics", json={"name": "test-v", "query": "x"}, headers=viewer)
+    assert r.status_code == 403
+    denied = _audit(c, "access.denied")
+    assert ("test viewer", "access.denied", "POST /api/topics") in [d[:3] for d in denied]

@@ -167,17 +167,19 @@ def _carries_credentials(request: Request) -> bool:
 
 
 def _audit(state: AppState, request: Request, status: int, credentials: bool) -> None:
-    """Audit every authentication failure and every write that succeeded."""
+    """Audit every authentication failure (401), every refusal (403) and every write that
+    succeeded."""
     principal = getattr(request.state, "principal", None)
     actor = principal.name if principal is not None else None
     client = request.client.host if request.client else ""
     target = f"{request.method} {request.url.path[:300]}"
-    if status == 401 or (status == 403 and principal is None):
-        if credentials:
+    if status in (401, 403):
+        if status == 401 and credentials:
             state.login_failed(client)
+        action = "auth.fail" if status == 401 else "access.denied"  # 403: role or CSRF
         state.auth_query(
             lambda store: store.audit(
-                action="auth.fail", target=target, detail=f"{status} from {client}", actor=actor
+                action=action, target=target, detail=f"{status} from {client}", actor=actor
             )
         )
     elif request.method in UNSAFE and status < 400:
