@@ -312,3 +312,23 @@ def test_refusals_are_audited(secure: tuple[TestClient, dict[str, str]]) -> None
     assert r.status_code == 403
     denied = _audit(c, "access.denied")
     assert ("test viewer", "access.denied", "POST /api/topics") in [d[:3] for d in denied]
+
+
+def test_cli_token_lifetime_and_rotation(fresh_db: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from agorascope.cli.app import app as cli
+
+    runner = CliRunner()
+    made = runner.invoke(cli, ["--db", str(fresh_db), "token", "create", "--days", "2", "--json"])
+    assert made.exit_code == 0, made.output
+    info = json.loads(made.output)
+    created = datetime.fromisoformat(info["created_at"])
+    assert datetime.fromisoformat(info["expires_at"]) - created == timedelta(days=2)
+    rotated = runner.invoke(cli, ["--db", str(fresh_db), "token", "rotate", info["id"], "--json"])
+    assert rotated.exit_code == 0, rotated.output
+    new = json.loads(rotated.output)
+    listed = runner.invoke(cli, ["--db", str(fresh_db), "token", "list", "--json"])
+    assert [t["id"] for t in json.loads(listed.output)] == [new["id"]]
