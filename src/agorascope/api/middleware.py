@@ -125,7 +125,8 @@ class GuardMiddleware:
     ) -> None:
         hooks: list[Callable[[], None]] = []
         scope[CANCEL_HOOKS] = hooks
-        queue: asyncio.Queue[Message] = asyncio.Queue()
+        # bounded: an upload streams through at the pace the app reads it, never held whole
+        queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=16)
         answered = started = refused = False
 
         async def pump() -> None:
