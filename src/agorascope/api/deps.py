@@ -7,6 +7,7 @@ every route to prove it).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
@@ -63,13 +64,22 @@ def get_workspace(state: StateDep, request: Request) -> Iterator[Workspace]:
     seconds = state.timeout_for(principal.role if principal is not None else None)
     with state.using() as ws:
         hooks: list[Callable[[], None]] | None = request.scope.get(CANCEL_HOOKS)
-        interrupt = ws.store.con.interrupt
+        guard = threading.Lock()
+        alive = [True]
+
+        def interrupt() -> None:
+            with guard:  # never once this request has let the workspace go
+                if alive[0]:
+                    ws.store.con.interrupt()
+
         if hooks is not None:
             hooks.append(interrupt)
         try:
             with time_budget(seconds, interrupt, "this request"):
                 yield ws
         finally:
+            with guard:
+                alive[0] = False
             if hooks is not None and interrupt in hooks:
                 hooks.remove(interrupt)
 

@@ -176,3 +176,4 @@ def time_budget(
         raise
     finally:
         done.set()
+        watcher.join()  # no interrupt may reach the connection once the block has ended
