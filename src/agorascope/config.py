@@ -50,6 +50,27 @@ class Settings(BaseSettings):
         description="Folder whose files the REST API may read as analysis inputs (polls, "
         "results, district graphs), named relative to it; unset: no file inputs over HTTP.",
     )
+    query_timeout: float = Field(
+        30.0,
+        ge=0,
+        description="Time budget of one web request's queries and analysis, in seconds; it is "
+        "cancelled when the budget runs out (0: no budget).",
+    )
+    query_timeout_admin: float | None = Field(
+        None,
+        ge=0,
+        description="Time budget for admin callers, in seconds (default: query_timeout).",
+    )
+    token_lifetime_days: float = Field(
+        90.0,
+        gt=0,
+        description="Lifetime of a new API token, in days, unless it is created with another.",
+    )
+    max_body_bytes: int = Field(
+        1 * 2**20,
+        gt=0,
+        description="Largest request body accepted on routes other than uploads, in bytes.",
+    )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
 

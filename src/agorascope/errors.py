@@ -7,6 +7,7 @@ inherit the built-in exception they mean, so ``except ValueError`` keeps working
     ├── InvalidInputError (ValueError)        bad data or arguments from a user or a file
     │   ├── ImportFormatError                 a file that no importer can read as asked
     │   ├── QuerySyntaxError                  a boolean query that does not parse (has a caret)
+    │   ├── QueryTooBroadError                a query whose wildcards or proximity cost too much
     │   ├── AudienceTooSmallError             an audience below the minimum size (results withheld)
     │   └── UnsafeURLError                    a URL pointing at loopback / private addresses
     ├── NotFoundError (LookupError)           a topic, token, plan, ... that does not exist
@@ -15,7 +16,8 @@ inherit the built-in exception they mean, so ``except ValueError`` keeps working
     │   ├── MigrationError                    the schema cannot be brought up to date
     │   └── IndexCorruptError                 the full-text index disagrees with the store
     ├── MissingExtraError (ImportError)       an optional extra (spark, geo) is not installed
-    └── ComputationError (RuntimeError)       an analysis that cannot produce a valid answer
+    ├── ComputationError (RuntimeError)       an analysis that cannot produce a valid answer
+    └── QueryTimeoutError (TimeoutError)      a query or analysis cancelled at its time budget
 
 The API maps these classes to HTTP status codes in one handler.
 """
@@ -34,6 +36,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "QueryTooBroadError",
     "StoreError",
     "UnsafeURLError",
 ]
@@ -138,3 +142,30 @@ class MissingExtraError(ImportError, AgorascopeError):
 
 class ComputationError(RuntimeError, AgorascopeError):
     """An analysis cannot produce a valid answer from its input."""
+
+
+class QueryTooBroadError(InvalidInputError):
+    """A query whose wildcards or proximity would cost more work than allowed.
+
+    Attributes:
+        part: the part of the query that is too broad (as the user could write it).
+    """
+
+    def __init__(self, message: str, part: str = ""):
+        self.part = part
+        super().__init__(message)
+
+
+class QueryTimeoutError(TimeoutError, AgorascopeError):
+    """A query or analysis was cancelled because it ran past its time budget.
+
+    Attributes:
+        seconds: the budget that ran out.
+    """
+
+    def __init__(self, seconds: float, what: str = "the query"):
+        self.seconds = seconds
+        super().__init__(
+            f"{what} was cancelled after its time budget of {seconds:g} s: narrow the query or "
+            "the window (or raise AGORASCOPE_QUERY_TIMEOUT)"
+        )

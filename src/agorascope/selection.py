@@ -137,6 +137,10 @@ def select(
         found = find_topic(ws.store, topic_or_query.strip())
     text = found.query if found is not None else given[0]
     node = parse(text)
+    if backend.name == "duckdb":
+        from agorascope.query.search import check_query
+
+        check_query(ws.store, node, index_dir=ws.settings.index_dir)
     posts = _matching(ws, all_posts, node) if use_index and backend.name == "duckdb" else None
     if posts is None:
         from agorascope.query.to_ibis import filter_posts

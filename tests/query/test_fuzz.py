@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from pathlib import Path
 
 import ibis
 import pytest
 
-from agorascope.errors import QuerySyntaxError
+from agorascope.errors import QuerySyntaxError, QueryTooBroadError
 from agorascope.query import SearchIndex, filter_posts, parse, reference_filter
 
 from ._query_corpus import fuzz_query, make_posts
@@ -89,6 +90,16 @@ def test_fuzz_100k(tmp_path: Path) -> None:
         "until:9999-12-31",
         "followers:>999999999999999",
         "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        # issue 18: within every syntax limit, yet costly, malformed or once a traceback
+        '"*e* *a* *o*"~30',
+        "*e* NEAR/50 *a*",
+        "?" * 53 + "a",
+        '"' + "?" * 53 + 'a b"',
+        "lang:\ud800",
+        "abc\udfff",
+        'lang:"fr"',
+        'author:"a b"',
+        "a NEAR/\u0665 b",
     ],
     ids=lambda q: repr(q[:20]),
 )
@@ -101,7 +112,9 @@ def test_hostile_queries(query: str, tmp_path: Path) -> None:
     except QuerySyntaxError:
         return
     expected = {(r["platform"], r["id"]) for r in reference_filter(node, posts.to_pylist())}
-    assert set(index.keys(node)) == expected
+    # refused by the work limits of the index: the predicate must still be right
+    with contextlib.suppress(QueryTooBroadError):
+        assert set(index.keys(node)) == expected
     table = ibis.duckdb.connect().create_table("p", posts)
     out = filter_posts(table, node).select("platform", "id").to_pyarrow()
     assert set(zip(out["platform"].to_pylist(), out["id"].to_pylist(), strict=True)) == expected

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from agorascope._version import __version__
-from agorascope.api.errors import PayloadTooLargeError, error_body, install_error_handler
+from agorascope.api.deps import UNSAFE
+from agorascope.api.errors import TooManyAttemptsError, error_body, install_error_handler
+from agorascope.api.middleware import GuardMiddleware
 from agorascope.api.routes import (
     analyses,
     analysis_pages,
@@ -30,7 +32,13 @@ from agorascope.api.routes import (
     tokens,
     topics,
 )
-from agorascope.api.security import CSRF_COOKIE, new_csrf_token
+from agorascope.api.security import (
+    CSRF_COOKIE,
+    TOKEN_COOKIE,
+    csrf_valid,
+    new_csrf_token,
+    session_binding,
+)
 from agorascope.api.state import DEFAULT_MAX_UPLOAD, AppState
 from agorascope.config import Settings
 from agorascope.report.render import plotly_js
@@ -43,7 +51,8 @@ PUBLIC_PATHS = frozenset(
 """Routes that answer without a token; every other route checks the caller's role."""
 
 UPLOAD_PATHS = frozenset({"/api/import", "/import"})
-"""Routes whose request body is size-limited before it is read."""
+"""Routes that take uploads (up to ``max_upload_bytes``); every other route takes bodies up to
+``Settings.max_body_bytes``. Both limits apply before authentication."""
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -100,16 +109,23 @@ def create_app(
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.url.path in UPLOAD_PATHS and request.method == "POST":
-            refused = _check_length(request, state.max_upload_bytes)
-            if refused is not None:
-                return refused
-        csrf = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
+        client = request.client.host if request.client else ""
+        credentials = _carries_credentials(request)
+        if credentials and state.login_blocked(client):
+            exc = TooManyAttemptsError("too many failed sign-ins from this address: wait a while")
+            return JSONResponse(error_body(exc), status_code=429)
+        binding = session_binding(request.cookies.get(TOKEN_COOKIE))
+        cookie = request.cookies.get(CSRF_COOKIE)
+        fresh = not csrf_valid(cookie, state.csrf_secret, binding)
+        csrf = new_csrf_token(state.csrf_secret, binding) if fresh or cookie is None else cookie
         request.state.csrf = csrf
         response = await call_next(request)
-        if CSRF_COOKIE not in request.cookies:
+        if fresh:
             response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        await run_in_threadpool(_audit, state, request, response.status_code, credentials)
         response.headers.setdefault("Content-Security-Policy", CSP)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
@@ -124,6 +140,13 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    limit = state.settings.max_body_bytes
+
+    def limit_for(method: str, path: str) -> int:
+        return state.max_upload_bytes if path in UPLOAD_PATHS and method == "POST" else limit
+
+    app.add_middleware(GuardMiddleware, limit_for=limit_for)  # type: ignore[arg-type]
+
     for module in (health, data, search, topics, compare, tokens, privacy):
         app.include_router(module.router)
     for router in analyses.routers():
@@ -136,16 +159,34 @@ def create_app(
     return app
 
 
-def _check_length(request: Request, limit: int) -> Response | None:
-    raw = request.headers.get("content-length")
-    if raw is None:
-        exc: Any = PayloadTooLargeError("uploads must declare their Content-Length")
-        return JSONResponse(error_body(exc), status_code=411)
-    try:
-        size = int(raw)
-    except ValueError:
-        size = limit + 1
-    if size > limit:
-        exc = PayloadTooLargeError(f"upload of {size:,} bytes exceeds the limit of {limit:,}")
-        return JSONResponse(error_body(exc), status_code=413)
-    return None
+def _carries_credentials(request: Request) -> bool:
+    """Whether a request tries to authenticate (a token, or the sign-in form)."""
+    return (
+        "authorization" in request.headers
+        or TOKEN_COOKIE in request.cookies
+        or (request.url.path == "/login" and request.method == "POST")
+    )
+
+
+def _audit(state: AppState, request: Request, status: int, credentials: bool) -> None:
+    """Audit every authentication failure (401), every refusal (403) and every write that
+    succeeded."""
+    principal = getattr(request.state, "principal", None)
+    actor = principal.name if principal is not None else None
+    client = request.client.host if request.client else ""
+    target = f"{request.method} {request.url.path[:300]}"
+    if status in (401, 403):
+        if status == 401 and credentials:
+            state.login_failed(client)
+        action = "auth.fail" if status == 401 else "access.denied"  # 403: role or CSRF
+        state.auth_query(
+            lambda store: store.audit(
+                action=action, target=target, detail=f"{status} from {client}", actor=actor
+            )
+        )
+    elif request.method in UNSAFE and status < 400:
+        state.auth_query(
+            lambda store: store.audit(
+                action="write", target=target, detail=f"{status} from {client}", actor=actor
+            )
+        )

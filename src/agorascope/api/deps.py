@@ -7,7 +7,8 @@ every route to prove it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -23,9 +24,11 @@ from agorascope.api.security import (
     Role,
     authenticate,
     csrf_ok,
+    session_binding,
 )
-from agorascope.api.state import AppState
+from agorascope.api.state import CANCEL_HOOKS, AppState
 from agorascope.errors import PermissionDeniedError
+from agorascope.query.budget import time_budget
 from agorascope.workspace import Workspace
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "StateDep",
     "Viewer",
     "WorkspaceDep",
+    "csrf_matches",
 ]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -50,10 +54,34 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_workspace(state: StateDep) -> Iterator[Workspace]:
-    """The workspace, held by this request until it has answered."""
+def get_workspace(state: StateDep, request: Request) -> Iterator[Workspace]:
+    """The workspace, held by this request until it has answered, under a time budget.
+
+    The request's DuckDB work is interrupted when the budget of the caller's role runs out
+    (:class:`~agorascope.errors.QueryTimeoutError`) or when the client goes away.
+    """
+    principal = getattr(request.state, "principal", None)
+    seconds = state.timeout_for(principal.role if principal is not None else None)
     with state.using() as ws:
-        yield ws
+        hooks: list[Callable[[], None]] | None = request.scope.get(CANCEL_HOOKS)
+        guard = threading.Lock()
+        alive = [True]
+
+        def interrupt() -> None:
+            with guard:  # never once this request has let the workspace go
+                if alive[0]:
+                    ws.store.con.interrupt()
+
+        if hooks is not None:
+            hooks.append(interrupt)
+        try:
+            with time_budget(seconds, interrupt, "this request"):
+                yield ws
+        finally:
+            with guard:
+                alive[0] = False
+            if hooks is not None and interrupt in hooks:
+                hooks.remove(interrupt)
 
 
 WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
@@ -86,6 +114,14 @@ def identify(state: AppState, request: Request) -> Principal | None:
     return None
 
 
+def csrf_matches(request: Request, sent: str | None) -> bool:
+    """Whether ``sent`` equals the CSRF cookie and carries this server's signature for the
+    request's session (see :mod:`agorascope.api.security`)."""
+    state = get_state(request)
+    binding = session_binding(request.cookies.get(TOKEN_COOKIE))
+    return csrf_ok(request.cookies.get(CSRF_COOKIE), sent, state.csrf_secret, binding)
+
+
 async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request without a bearer token and without the CSRF token.
 
@@ -101,7 +137,7 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
+    if not csrf_matches(request, sent):
         raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "CSRFError",
     "NotAuthenticatedError",
     "PayloadTooLargeError",
+    "TooManyAttemptsError",
     "install_error_handler",
     "status_of",
     "validation_message",
@@ -43,12 +44,19 @@ class CSRFError(e.PermissionDeniedError):
 
 
 class PayloadTooLargeError(e.InvalidInputError):
-    """An upload above the size limit (HTTP 413)."""
+    """A request body above the size limit of its route (HTTP 413)."""
+
+
+class TooManyAttemptsError(e.PermissionDeniedError):
+    """Too many failed authentications from one address (HTTP 429)."""
 
 
 STATUS: tuple[tuple[type[e.AgorascopeError], int], ...] = (
     (NotAuthenticatedError, 401),
     (PayloadTooLargeError, 413),
+    (TooManyAttemptsError, 429),
+    (e.QueryTooBroadError, 400),
+    (e.QueryTimeoutError, 422),
     (e.QuerySyntaxError, 400),
     (e.UnsafeURLError, 400),
     (e.ImportFormatError, 422),

@@ -103,6 +103,10 @@ class TokenBase(_Strict):
 class TokenCreate(TokenBase):
     """A token to create."""
 
+    lifetime_days: float | None = Field(
+        None, gt=0, le=36_500, description="Days until it expires (default: the server's)."
+    )
+
 
 class TokenPublic(TokenBase):
     """A stored token (never its secret)."""
@@ -111,6 +115,7 @@ class TokenPublic(TokenBase):
     created_at: str
     last_used_at: str | None
     revoked_at: str | None
+    expires_at: str | None = None
 
 
 class TokenCreated(TokenPublic):

@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
-from agorascope.api.security import active_tokens, is_loopback
+from agorascope.api.security import Role, is_loopback, tokens_ever_created
 from agorascope.config import Settings
 from agorascope.report.cache import ReportCache
 from agorascope.store.store import Store
 from agorascope.workspace import Workspace
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "AppState"]
+__all__ = [
+    "CANCEL_HOOKS",
+    "DEFAULT_MAX_UPLOAD",
+    "LOGIN_FAILURES_ALLOWED",
+    "LOGIN_WINDOW_SECONDS",
+    "AppState",
+    "hide_paths",
+]
+
+CANCEL_HOOKS = "agorascope.cancel"
+"""Key of the ASGI scope holding the callables to run when the client goes away."""
 
 T = TypeVar("T")
 
 DEFAULT_MAX_UPLOAD = 256 * 2**20
 """Largest accepted upload body, in bytes (256 MiB)."""
+LOGIN_FAILURES_ALLOWED = 10
+"""Failed authentications from one address within :data:`LOGIN_WINDOW_SECONDS` before it
+gets 429 on every authenticated attempt until the window passes."""
+LOGIN_WINDOW_SECONDS = 300.0
 
 
 @dataclass
@@ -49,6 +66,9 @@ class AppState:
     _busy: threading.Lock = field(default_factory=threading.Lock)
     _auth_lock: threading.Lock = field(default_factory=threading.Lock)
     warming: threading.Thread | None = None
+    csrf_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    _closed_for_good: bool = False
+    _failures: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
     def open(
@@ -148,11 +168,48 @@ class AppState:
         with contextlib.suppress(AgorascopeError):  # the store closed under us at shutdown
             self.warm()
 
+    def upload_rejects_dir(self) -> Path:
+        """The one folder where the rejects files of uploads are kept (created on demand)."""
+        folder = self.settings.rejects_folder() / "upload-rejects"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def timeout_for(self, role: Role | None) -> float:
+        """The time budget, in seconds, of a request by a caller of ``role`` (0: none)."""
+        s = self.settings
+        if role is Role.admin and s.query_timeout_admin is not None:
+            return s.query_timeout_admin
+        return s.query_timeout
+
     def trusts_local_user(self, host_header: str) -> bool:
         """Whether a caller without a token is the local admin (see :mod:`.security`)."""
         if self.require_tokens or not is_loopback(host_header or ""):
             return False
-        return self.auth_query(active_tokens) == 0
+        if self._closed_for_good:
+            return False
+        if self.auth_query(tokens_ever_created) == 0:
+            return True
+        self._closed_for_good = True  # once a token has existed, never anonymous admin again
+        return False
+
+    def login_blocked(self, client: str) -> bool:
+        """Whether ``client`` (an address) failed to authenticate too often lately."""
+        with self._lock:
+            recent = self._prune(client)
+            return len(recent) >= LOGIN_FAILURES_ALLOWED
+
+    def login_failed(self, client: str) -> None:
+        """Count a failed authentication of ``client``."""
+        with self._lock:
+            self._prune(client).append(time.monotonic())
+
+    def _prune(self, client: str) -> list[float]:
+        cutoff = time.monotonic() - LOGIN_WINDOW_SECONDS
+        kept = [t for t in self._failures.get(client, []) if t > cutoff]
+        if len(self._failures) > 10_000 and client not in self._failures:
+            self._failures.clear()  # bounded memory under a spray of addresses
+        self._failures[client] = kept
+        return kept
 
     def close(self) -> None:
         """Close the store (the next request opens it again)."""
@@ -162,3 +219,12 @@ class AppState:
                     self._auth = None
                     self.ws.close()
                     self._closed = True
+
+
+def hide_paths(summary: dict[str, Any]) -> dict[str, Any]:
+    """An import summary for an HTTP answer: rejects files named by their file name only
+    (the folder is the server's business; see :meth:`AppState.upload_rejects_dir`)."""
+    for f in summary.get("files", []):
+        if f.get("rejects_path"):
+            f["rejects_path"] = Path(f["rejects_path"]).name
+    return summary

@@ -17,7 +17,7 @@ from agorascope.cli import experiments as experiments_cli
 from agorascope.cli import privacy as privacy_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
-from agorascope.cli.common import State
+from agorascope.cli.common import State, run_guarded
 
 app = typer.Typer(
     name="agorascope",
@@ -54,11 +54,14 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")
+    ] = False,
 ) -> None:
     """agorascope: public-opinion intelligence on your own data."""
     ctx.obj = State(db=db)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: errors are one line unless ``--debug`` is given."""
+    run_guarded(app)

@@ -28,6 +28,7 @@ __all__ = [
     "err_console",
     "fail_on_errors",
     "print_json",
+    "run_guarded",
     "settings_from",
     "workspace_from",
 ]
@@ -119,3 +120,32 @@ def fail_on_errors() -> Iterator[None]:
         # the message may quote user input (a query with [brackets]): never parse it as markup
         err_console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         raise typer.Exit(1) from e
+
+
+def run_guarded(app: typer.Typer, argv: list[str] | None = None) -> None:
+    """Run the command line; an unexpected error is one line on standard error (exit 2).
+
+    With ``--debug`` among the arguments (or ``AGORASCOPE_DEBUG=1``) the traceback is shown
+    instead. Library errors are already one line (:func:`fail_on_errors`).
+    """
+    import os
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("AGORASCOPE_DEBUG", "") not in ("", "0")
+    try:
+        app(args=args)
+    except AgorascopeError as e:
+        if debug:
+            raise
+        err_console.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
+        raise SystemExit(1) from None
+    except Exception as e:
+        if debug:
+            raise
+        first = (str(e).splitlines() or [""])[0][:300]
+        err_console.print(
+            f"[red]error:[/red] unexpected {type(e).__name__}: {escape(first)} "
+            "(run again with --debug for the traceback)",
+            highlight=False,
+        )
+        raise SystemExit(2) from None

@@ -20,7 +20,7 @@ from agorascope.errors import InvalidInputError
 
 __all__ = ["register", "serve_app", "with_address"]
 
-token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens: create, list, rotate, revoke.", no_args_is_help=True)
 
 
 def serve_app(
@@ -86,13 +86,18 @@ def token_create(
     ctx: typer.Context,
     role: Annotated[str, typer.Option("--role", "-r", help="viewer, analyst or admin.")] = "viewer",
     name: Annotated[str | None, typer.Option("--name", "-n", help="A label.")] = None,
+    days: Annotated[
+        float | None,
+        typer.Option("--days", help="Lifetime in days (default AGORASCOPE_TOKEN_LIFETIME_DAYS)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create a token; it is printed once and stored only as a hash."""
     from agorascope.api.security import create_token
 
     with fail_on_errors(), workspace_from(ctx) as ws:
-        info, token = create_token(ws.store, role, name)
+        lifetime = days if days is not None else ws.settings.token_lifetime_days
+        info, token = create_token(ws.store, role, name, lifetime_days=lifetime, actor="cli")
     if as_json:
         print_json({**info.to_dict(), "token": token})
         return
@@ -115,13 +120,31 @@ def token_list(
         print_json(tokens)
         return
     table = Table(title="tokens")
-    for col in ("id", "role", "name", "created_at", "revoked_at"):
+    columns = ("id", "role", "name", "created_at", "expires_at", "last_used_at", "revoked_at")
+    for col in columns:
         table.add_column(col)
     for t in tokens:
-        table.add_row(
-            *(str(t[c] or "") for c in ("id", "role", "name", "created_at", "revoked_at"))
-        )
+        table.add_row(*(str(t[c] or "") for c in columns))
     console.print(table)
+
+
+@token_app.command("rotate")
+def token_rotate(
+    ctx: typer.Context,
+    token_id: Annotated[str, typer.Argument(help="The token's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Replace a token by a new one (same role and name) and revoke the old one."""
+    from agorascope.api.security import rotate_token
+
+    with fail_on_errors(), workspace_from(ctx) as ws:
+        days = ws.settings.token_lifetime_days
+        info, token = rotate_token(ws.store, token_id, lifetime_days=days, actor="cli")
+    if as_json:
+        print_json({**info.to_dict(), "token": token})
+        return
+    console.print(f"token {info.id} replaces {token_id}; keep it now, it is not shown again:")
+    typer.echo(token)
 
 
 @token_app.command("revoke")

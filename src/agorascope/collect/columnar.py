@@ -151,9 +151,11 @@ def _valid(cols: dict[str, pa.Array]) -> bool:
             return False
     if not _in(cols["relation"], pa.array(RELATIONS)):
         return False
-    created = cols["created_at"]
-    if not (_all(pc.greater_equal(created, _MIN_DATE)) and _all(pc.less(created, _MAX_DATE))):
-        return False
+    for col in cols.values():  # every date, the author's too: the row path's range
+        if pa.types.is_timestamp(col.type) and not (
+            _all(pc.greater_equal(col, _MIN_DATE)) and _all(pc.less(col, _MAX_DATE))
+        ):
+            return False
     langs, countries = _codes()
     if not _in(cols["lang"], langs):
         return False

@@ -21,8 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import tantivy
 
-from agorascope.errors import IndexCorruptError, StoreError
+from agorascope.errors import IndexCorruptError, QueryTooBroadError, StoreError
 from agorascope.query.ast import Node
+from agorascope.query.budget import check_work
 from agorascope.query.to_tantivy import INT_FIELDS, KEYWORD_FIELDS, build_schema, compile_query
 from agorascope.store import run, run_batches
 from agorascope.text import ascii_lower, hosts, words_strings
@@ -149,6 +150,20 @@ def _documents(batch: pa.Table | pa.RecordBatch) -> Iterator[tuple[str, tantivy.
                 _author_version(cols["author_handle"][i], cols["author_followers"][i]),
             )
         yield key, doc
+
+
+def _search(searcher: tantivy.Searcher, query: tantivy.Query, **options: Any) -> Any:
+    """``searcher.search``, with tantivy's refusal of an over-large wildcard automaton (raised
+    only when the search runs) turned into a :class:`QueryTooBroadError`."""
+    try:
+        return searcher.search(query, **options)
+    except ValueError as e:
+        if "regex" not in str(e).lower():
+            raise
+        raise QueryTooBroadError(
+            "query too broad: a wildcard is too complex for the index (use fewer ? and * in "
+            "one word of a phrase)"
+        ) from None
 
 
 class SearchIndex:
@@ -415,13 +430,19 @@ class SearchIndex:
 
     # -- searching ----------------------------------------------------------------------
     def query(self, node: Node) -> tantivy.Query:
-        """The tantivy query for a parsed query."""
-        return compile_query(node, self.schema)
+        """The tantivy query for a parsed query, once its work is known to be bounded.
+
+        Raises:
+            QueryTooBroadError: a wildcard or a proximity costs more than the limits of
+                :mod:`agorascope.query.budget`.
+        """
+        expansions = check_work(node, self.searcher())
+        return compile_query(node, self.schema, expansions)
 
     def count(self, node: Node) -> int:
         """Number of posts matching ``node``."""
         # tantivy needs a limit of at least 1 (0 panics)
-        return _total(self.searcher().search(self.query(node), limit=1, count=True))
+        return _total(_search(self.searcher(), self.query(node), limit=1, count=True))
 
     def top(
         self,
@@ -441,11 +462,11 @@ class SearchIndex:
         q = self.query(node)
         size = max(1, limit)  # tantivy panics on a limit of 0
         if sort == "newest":
-            result = s.search(
-                q, limit=size, count=count, order_by_field="created_us", order=tantivy.Order.Desc
+            result = _search(
+                s, q, limit=size, count=count, order_by_field="created_us", order=tantivy.Order.Desc
             )
         else:
-            result = s.search(q, limit=size, count=count)
+            result = _search(s, q, limit=size, count=count)
         hits = []
         for score, address in result.hits[:limit]:
             doc = s.doc(address)
@@ -462,10 +483,10 @@ class SearchIndex:
         """Every matching ``(platform, id)`` (use on small results)."""
         s = self.searcher()
         q = self.query(node)
-        total = _total(s.search(q, limit=1, count=True))
+        total = _total(_search(s, q, limit=1, count=True))
         if not total:
             return []
-        result = s.search(q, limit=total, count=False)
+        result = _search(s, q, limit=total, count=False)
         out = []
         for _, address in result.hits:
             doc = s.doc(address)

@@ -31,7 +31,7 @@ FIELDS = (
 """Field names accepted before a colon (case-insensitive)."""
 
 _FIELD_RE = re.compile(r"([A-Za-z_]+):(.*)", re.DOTALL)
-_NEAR_RE = re.compile(r"NEAR/(\d{1,4})")
+_NEAR_RE = re.compile(r"NEAR/([0-9]{1,4})")
 _STOP = frozenset('()"')
 
 
@@ -139,6 +139,10 @@ def tokenize(query: str) -> list[Token]:
             MAX_QUERY_CHARS,
             f"at most {MAX_QUERY_CHARS} characters",
         )
+    for i, c in enumerate(query):
+        if "\ud800" <= c <= "\udfff":
+            raise _error(query.encode("utf-8", "replace").decode(), "invalid character", i,
+                         "text without lone surrogates (invalid Unicode)")  # fmt: skip
     tokens: list[Token] = []
     i, n = 0, len(query)
     while i < n:
@@ -163,7 +167,19 @@ def tokenize(query: str) -> list[Token]:
             j = i
             while j < n and not query[j].isspace() and query[j] not in _STOP:
                 j += 1
-            tokens.append(_word(query, query[i:j], i))
+            chunk = query[i:j]
+            if chunk.endswith(":") and j < n and query[j] == '"' and _FIELD_RE.fullmatch(chunk):
+                # a quoted field value: lang:"fr", author:"jean dupont"
+                phrase, j = _phrase(query, j)
+                if phrase.number is not None:
+                    raise _error(query, "a field value takes no ~", phrase.pos, "a value")
+                token = _word(query, chunk + phrase.text, i)
+                if token.kind is Kind.FIELD:
+                    token = Token(Kind.FIELD, phrase.text, i, token.field, None, phrase.value_pos)
+                tokens.append(token)
+                i = j
+                continue
+            tokens.append(_word(query, chunk, i))
             i = j
     tokens.append(Token(Kind.END, "", n))
     return tokens

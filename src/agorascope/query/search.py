@@ -18,7 +18,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from agorascope.errors import AgorascopeError, InvalidInputError, StoreError
-from agorascope.query.ast import Node
+from agorascope.query.ast import Near, Node, Phrase, Term, has_wildcard, walk
+from agorascope.query.budget import check_work
 from agorascope.query.highlight import Snippet, snippet
 from agorascope.query.index import (
     INDEX_COLUMNS,
@@ -34,6 +35,7 @@ __all__ = [
     "SearchResults",
     "StoreLike",
     "check_index",
+    "check_query",
     "count",
     "index_dir_for",
     "index_posts",
@@ -165,6 +167,25 @@ def open_index(
         return index if report.repaired or report.consistent else None
     except AgorascopeError:
         return None
+
+
+def check_query(store: StoreLike, node: Node, *, index_dir: Path | None = None) -> None:
+    """Refuse a query whose wildcards or proximity cost too much, whatever engine runs it.
+
+    The work is measured on the full-text index (:mod:`agorascope.query.budget`); without an
+    index in step with the store nothing is measured, and only the time budget bounds it.
+
+    Raises:
+        QueryTooBroadError: the message names the part of the query that is too broad.
+    """
+    if not any(
+        isinstance(n, Phrase | Near) or (isinstance(n, Term) and has_wildcard(n.word))
+        for n in walk(node)
+    ):
+        return
+    index = open_index(store, repair=False, index_dir=index_dir)
+    if index is not None:
+        check_work(node, index.searcher())
 
 
 def _node(query: str | Node) -> tuple[str, Node]:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import tantivy
 
+from agorascope.errors import QueryTooBroadError
 from agorascope.query.ast import (
     And,
     DateBound,
@@ -26,6 +27,7 @@ from agorascope.query.ast import (
     Term,
     UrlHost,
     has_wildcard,
+    walk,
 )
 from agorascope.query.patterns import gap_allocations
 
@@ -84,10 +86,16 @@ def _word_rx(word: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, schema: tantivy.Schema) -> None:
+    def __init__(self, schema: tantivy.Schema, expansions: dict[str, list[str]]) -> None:
         self.schema = schema
+        self.expansions = expansions
 
     def term(self, word: str) -> tantivy.Query:
+        if word in self.expansions:  # the words the wildcard stands for, found beforehand
+            terms = self.expansions[word]
+            if not terms:
+                return tantivy.Query.empty_query()
+            return tantivy.Query.term_set_query(self.schema, "words", terms)  # type: ignore[arg-type]
         if has_wildcard(word):
             return tantivy.Query.regex_query(self.schema, "words", _word_rx(word))
         return tantivy.Query.term_query(self.schema, "words", word)
@@ -181,6 +189,39 @@ class _Compiler:
         raise TypeError(f"not a query node: {node!r}")  # pragma: no cover
 
 
-def compile_query(node: Node, schema: tantivy.Schema) -> tantivy.Query:
-    """The tantivy query object equivalent to ``node`` on an index of :func:`build_schema`."""
-    return _Compiler(schema).compile(node)
+def compile_query(
+    node: Node, schema: tantivy.Schema, expansions: dict[str, list[str]] | None = None
+) -> tantivy.Query:
+    """The tantivy query object equivalent to ``node`` on an index of :func:`build_schema`.
+
+    ``expansions`` maps a wildcard term to the indexed words it stands for
+    (:func:`agorascope.query.budget.check_work`); a term listed there becomes a set of terms
+    instead of a regular expression.
+
+    Raises:
+        QueryTooBroadError: a wildcard whose automaton is larger than tantivy allows (for
+            example 53 ``?`` and a letter).
+    """
+    try:
+        return _Compiler(schema, expansions or {}).compile(node)
+    except ValueError as e:
+        if "RegexQueryError" not in str(e) and "regex" not in str(e).lower():
+            raise
+        words = [w for n in walk(node) for w in _leaf_words(n) if has_wildcard(w)]
+        part = max(words, key=len, default="")
+        raise QueryTooBroadError(
+            f"query too broad: the wildcard {part} is too complex for the index (use fewer "
+            "? and * in one word)",
+            part,
+        ) from None
+
+
+def _leaf_words(node: Node) -> tuple[str, ...]:
+    match node:
+        case Term(word):
+            return (word,)
+        case Phrase(words):
+            return words
+        case Near(left, right):
+            return (left, right)
+    return ()

@@ -276,3 +276,6 @@ MIGRATIONS = (
     *MIGRATIONS,
     Migration(8, "privacy: audit hash chain, legal basis, suppressions, requests, exports", _V8),
 )
+_V9 = ("ALTER TABLE tokens ADD COLUMN expires_at TIMESTAMP",)
+
+MIGRATIONS = (*MIGRATIONS, Migration(9, "API token expiry", _V9))

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from agorascope._json import plain
 from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
 from agorascope.api.schemas import ErrorPublic, ImportPublic
+from agorascope.api.state import hide_paths
 from agorascope.errors import InvalidInputError
 from agorascope.report import overview_report
 from agorascope.workspace import Workspace
@@ -43,7 +44,13 @@ def import_uploads(state: Any, ws: Workspace, uploads: list[UploadFile], fmt: st
                 while chunk := up.file.read(1 << 20):
                     out.write(chunk)
             names[target] = shown
-        summary = ws.import_files(list(names), format=fmt or None, names=names)
+        # rejects of uploads go to one managed folder, never beside the temporary copies
+        kept = ws.settings
+        ws.settings = kept.model_copy(update={"rejects_dir": state.upload_rejects_dir()})
+        try:
+            summary = ws.import_files(list(names), format=fmt or None, names=names)
+        finally:
+            ws.settings = kept
     state.warm_in_background()
     return summary
 
@@ -58,4 +65,4 @@ def post_import(
 ) -> dict[str, Any]:
     """Import uploaded files (CSV, JSON Lines, Parquet, platform exports); idempotent."""
     summary = import_uploads(state, ws, files, format)
-    return plain(summary.to_dict())  # type: ignore[no-any-return]
+    return hide_paths(plain(summary.to_dict()))

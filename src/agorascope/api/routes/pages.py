@@ -9,18 +9,16 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from agorascope._json import plain
-from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
+from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep, csrf_matches
 from agorascope.api.errors import CSRFError
 from agorascope.api.pages_render import render_page, report_attachment
 from agorascope.api.reference import api_reference
 from agorascope.api.routes.data import import_uploads
 from agorascope.api.security import (
-    CSRF_COOKIE,
     TOKEN_COOKIE,
     Principal,
     Role,
     authenticate,
-    csrf_ok,
 )
 from agorascope.collect.rejects import read_rejects
 from agorascope.errors import InvalidInputError, NotFoundError, QuerySyntaxError
@@ -194,7 +192,7 @@ def login(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Check a token and keep it in an HTTP-only cookie (public; CSRF-checked)."""
-    if not csrf_ok(request.cookies.get(CSRF_COOKIE), csrf_token):
+    if not csrf_matches(request, csrf_token):
         raise CSRFError("missing or wrong CSRF token (reload the page and try again)")
     principal = authenticate(ws.store, token)
     if principal is None:

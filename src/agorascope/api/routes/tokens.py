@@ -14,7 +14,7 @@ from agorascope.api.schemas import (
     TokenCreate,
     TokenCreated,
 )
-from agorascope.api.security import create_token, list_tokens, revoke_token
+from agorascope.api.security import create_token, list_tokens, revoke_token, rotate_token
 
 router = APIRouter(prefix="/api", tags=["access"], responses={404: {"model": ErrorPublic}})
 
@@ -32,14 +32,23 @@ def get_tokens(_: Admin, ws: WorkspaceDep, paging: Page) -> dict[str, Any]:
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
-def post_token(_: Admin, ws: WorkspaceDep, body: TokenCreate) -> dict[str, Any]:
-    """Create a token; its text is in the answer and nowhere else."""
-    info, token = create_token(ws.store, body.role, body.name)
+def post_token(who: Admin, ws: WorkspaceDep, body: TokenCreate) -> dict[str, Any]:
+    """Create a token; its text is in the answer (never cached) and nowhere else."""
+    days = body.lifetime_days or ws.settings.token_lifetime_days
+    info, token = create_token(ws.store, body.role, body.name, lifetime_days=days, actor=who.name)
+    return {**info.to_dict(), "token": token}
+
+
+@router.post("/tokens/{token_id}/rotate", response_model=TokenCreated, status_code=201)
+def rotate(who: Admin, ws: WorkspaceDep, token_id: str) -> dict[str, Any]:
+    """Replace a token by a new one (same role and name) and revoke the old one."""
+    days = ws.settings.token_lifetime_days
+    info, token = rotate_token(ws.store, token_id, lifetime_days=days, actor=who.name)
     return {**info.to_dict(), "token": token}
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def delete_token(_: Admin, ws: WorkspaceDep, token_id: str) -> Response:
+def delete_token(who: Admin, ws: WorkspaceDep, token_id: str) -> Response:
     """Revoke a token."""
-    revoke_token(ws.store, token_id)
+    revoke_token(ws.store, token_id, actor=who.name)
     return Response(status_code=204)

@@ -201,15 +201,40 @@ def expand_paths(paths: Sequence[str | Path], format: str | None = None) -> list
         if not path.is_dir() or format == "cascade-trees" or _tree_folder(path, format):
             out.append(path)
             continue
-        files = sorted(
-            f
-            for f in path.rglob("*")
-            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
-        )
+        files = _folder_files(path)
         if not files:
             raise ImportFormatError(f"{path}: the folder holds no file to import")
         out.extend(files)
     return out
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Every non-hidden file under ``folder``, sorted, following symbolic links to folders.
+
+    Nothing is skipped without a word: a dangling link stays in the list (opening it then
+    names it and stops the import before anything is written), and a link that loops back
+    to a folder above it is an error naming the link.
+
+    Raises:
+        ImportFormatError: a symbolic link loop.
+    """
+    files: list[Path] = []
+    seen = {os.path.realpath(folder)}
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        here = Path(root)
+        for d in list(dirs):
+            sub = here / d
+            if d.startswith("."):
+                dirs.remove(d)
+                continue
+            real = os.path.realpath(sub)
+            if sub.is_symlink() and (real in seen or folder.resolve().is_relative_to(real)):
+                raise ImportFormatError(f"{sub}: a symbolic link that loops back to {real}")
+            seen.add(real)
+        for n in names:
+            if not n.startswith("."):
+                files.append(here / n)  # a dangling link too: it is named when opened
+    return sorted(files)
 
 
 def _tree_folder(path: Path, format: str | None) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
+import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -140,8 +143,81 @@ class _CountingRaw(io.RawIOBase):
         super().close()
 
 
+class _Tolerant(io.RawIOBase):
+    """A decompressed stream that ends quietly where a truncated gzip file is cut.
+
+    ``truncated_at`` is then the compressed byte offset where the data stopped, so the
+    readers keep every complete row and report the cut (instead of losing the file).
+    """
+
+    def __init__(self, inner: IO[bytes], counter: _CountingRaw):
+        self._inner = inner
+        self._counter = counter
+        self.truncated_at: int | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.truncated_at is not None:
+            return 0
+        try:
+            data = self._inner.read1(len(buffer))  # type: ignore[attr-defined]
+        except (EOFError, gzip.BadGzipFile, zlib.error):
+            self.truncated_at = self._counter.count
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _Recoded(io.RawIOBase):
+    """UTF-8 bytes of a text stream in another encoding (UTF-16 or UTF-32 with a BOM)."""
+
+    def __init__(self, inner: IO[bytes], encoding: str):
+        self._text = io.TextIOWrapper(inner, encoding=encoding, errors="strict", newline="")
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._text.read(1 << 15)
+            if not chunk:
+                return 0
+            self._pending = chunk.encode("utf-8", errors="surrogateescape")
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._text.close()
+        super().close()
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+"""Byte-order marks of the encodings read by transcoding (longest first: UTF-32 LE starts
+with the UTF-16 LE mark)."""
+
+
 class _Opened:
-    """A binary stream over a file, decompressed if gzip, with a compressed-byte counter."""
+    """A binary stream over a file, decompressed if gzip, as UTF-8 if it starts with a UTF-16
+    or UTF-32 byte-order mark, with a compressed-byte counter.
+
+    Attributes:
+        truncated_at: for a gzip file cut short, the compressed byte offset where it ends.
+        encoding: the encoding announced by a byte-order mark that was transcoded, or None.
+    """
 
     def __init__(self, path: Path):
         self._counter = _CountingRaw(open(path, "rb", buffering=0))  # noqa: SIM115
@@ -151,11 +227,31 @@ class _Opened:
         except OSError:
             self._counter.close()
             raise
-        self.stream: IO[bytes] = (
-            io.BufferedReader(gzip.GzipFile(fileobj=buffered), 1 << 16)  # type: ignore[arg-type]
-            if self.gzipped
-            else buffered
+        self._tolerant: _Tolerant | None = None
+        stream: IO[bytes] = buffered
+        if self.gzipped:
+            self._tolerant = _Tolerant(gzip.GzipFile(fileobj=buffered), self._counter)  # type: ignore[arg-type]
+            stream = io.BufferedReader(self._tolerant, 1 << 16)
+        head = stream.peek(4)[:4]  # type: ignore[attr-defined]
+        self.encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+        if self.encoding is not None:
+            stream = io.BufferedReader(_Recoded(stream, self.encoding), 1 << 16)
+        self.stream = stream
+
+    @property
+    def truncated_at(self) -> int | None:
+        """The compressed offset where a truncated gzip file ends (None when it is whole)."""
+        return self._tolerant.truncated_at if self._tolerant is not None else None
+
+    def truncation(self, name: str, line: int) -> Reject | None:
+        """A reject naming the cut of a truncated gzip file, or None when it is whole."""
+        if self.truncated_at is None:
+            return None
+        reason = (
+            f"truncated gzip: the compressed data ends at byte {self.truncated_at:,} before its "
+            "end marker; the complete rows before it were kept"
         )
+        return Reject(name, line, "", reason, "")
 
     @property
     def count(self) -> int:
@@ -222,6 +318,9 @@ def detect_container(path: Path) -> str:
     if path.is_dir():
         return "folder"
     if not path.exists():
+        if path.is_symlink():
+            target = os.readlink(path)
+            raise ImportFormatError(f"{path}: a dangling symbolic link (to {target}, missing)")
         raise ImportFormatError(f"{path}: no such file")
     with open(path, "rb") as f:
         magic = f.read(4)

@@ -51,6 +51,7 @@ class _CsvLines:
         self._raw: list[str] = []
         self._raw_len = 0
         self._record_bytes = 0
+        self.record_lines: list[str] = []
 
     def __iter__(self) -> _CsvLines:
         return self
@@ -60,6 +61,7 @@ class _CsvLines:
         self._raw.clear()
         self._raw_len = 0
         self._record_bytes = 0
+        self.record_lines = []
         return raw
 
     def _decode(self, data: bytes) -> str:
@@ -92,6 +94,7 @@ class _CsvLines:
             self.nul_lines += 1
         self.ended_with_newline = data.endswith(b"\n")
         text = self._decode(data)
+        self.record_lines.append(text)  # bounded: the record is at most the limit
         if self._raw_len < RAW_MAX_CHARS + 1:
             self._raw.append(text[: RAW_MAX_CHARS + 1])
             self._raw_len += len(self._raw[-1])
@@ -143,6 +146,54 @@ def _ensure_field_limit() -> None:
         csv.field_size_limit(MAX_FIELD_BYTES)
 
 
+def _resync(
+    name: str, header: list[str], delimiter: str, block: list[str], first: int
+) -> Iterator[Item | Reject]:
+    """Read again the physical lines of a record that a stray quote ran together.
+
+    The line holding the quote is rejected with the range of lines it swallowed; reading
+    starts again at the next line, and any record there that parses is kept (a second stray
+    quote is handled the same way).
+    """
+    width = len(header)
+    i = 0
+    while i < len(block):
+        taken = 0
+
+        def feed(start: int = i) -> Iterator[str]:
+            nonlocal taken
+            for text in block[start:]:
+                taken += 1
+                yield text
+
+        try:
+            row: list[str] | None = next(csv.reader(feed(), delimiter=delimiter))
+        except StopIteration:
+            return
+        except csv.Error:
+            row = None
+        closed = taken < len(block) - i or block[-1].endswith("\n")
+        if row is not None and len(row) == width and (taken == 1 or closed):
+            yield Item(
+                first + i, dict(zip(header, row, strict=True)), "".join(block[i : i + taken]), name
+            )
+            i += taken
+            continue
+        if row is not None and (not row or (len(row) == 1 and not row[0].strip())):
+            i += taken
+            continue
+        last = first + len(block) - 1
+        reason = (
+            f"CSV quoting error: a stray quote on line {first + i} runs to line {last} "
+            f"({len(block) - i} lines); the line is rejected and reading resumes at line "
+            f"{first + i + 1}"
+            if taken > 1
+            else f"{len(row or [])} cells, the header has {width}"
+        )
+        yield Reject(name, first + i, "", reason, truncate_raw(block[i]))
+        i += 1
+
+
 def iter_csv(path: Path, progress: Progress) -> Iterator[Item | Reject]:
     """Stream a CSV file as header -> cell dicts.
 
@@ -175,9 +226,15 @@ def iter_csv(path: Path, progress: Progress) -> Iterator[Item | Reject]:
                 raw = truncate_raw(lines.take_raw())
                 yield Reject(name, start, "", f"CSV syntax error: {e}", raw)
                 continue
+            physical = lines.record_lines
             raw = lines.take_raw()
             progress.bytes_read = opened.count
             if not row or (len(row) == 1 and not row[0].strip() and width > 1):
+                continue
+            if len(physical) > 1 and (lines.eof or len(row) != width):
+                # a stray quote opened a field that swallowed the next lines: reject its line
+                # and read the following ones again, each on its own
+                yield from _resync(name, header, delimiter, physical, start)
                 continue
             if lines.eof or len(row) != width:
                 cut = not lines.ended_with_newline and len(row) < width
@@ -191,6 +248,9 @@ def iter_csv(path: Path, progress: Progress) -> Iterator[Item | Reject]:
                 continue
             yield Item(start, dict(zip(header, row, strict=True)), raw, name)
         progress.bytes_read = opened.count
+        truncated = opened.truncation(name, lines.physical + 1)
+        if truncated is not None:
+            yield truncated
 
 
 # -------------------------------------------------------------------------------------- JSON

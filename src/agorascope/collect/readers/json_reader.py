@@ -17,6 +17,53 @@ from agorascope.collect.readers.base import (
     truncate_raw,
 )
 
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted in one record; a deeper record is rejected
+alone (measured without recursion, so no depth can crash the reader)."""
+
+
+def json_depth(text: str, start: int = 0) -> tuple[int, int]:
+    """The deepest nesting of the JSON value starting at ``start``, and where it ends.
+
+    An iterative scan (strings and escapes skipped), so it never recurses. The end is -1 when
+    the value is not complete in ``text``.
+    """
+    depth = deepest = 0
+    i, n = start, len(text)
+    in_string = False
+    while i < n:
+        c = text[i]
+        if in_string:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+            if depth <= 0:
+                return deepest, i + 1
+        elif depth == 0 and c not in " \t\r\n":
+            # a scalar at the top: it ends at the next delimiter
+            while i < n and text[i] not in ",]} \t\r\n":
+                i += 1
+            return deepest, i
+        i += 1
+    return deepest, -1
+
+
+def _too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False  # cannot be deeper than its number of brackets: no scan needed
+    return json_depth(text)[0] > MAX_JSON_DEPTH
+
+
+_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+
 
 def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
     """Stream a JSON-lines file: one value per line; blank lines skipped; bad lines rejected."""
@@ -46,6 +93,9 @@ def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
                 raw = data.decode("latin-1")
                 yield Reject(name, line_no, "", f"not UTF-8 text: {e.reason}", truncate_raw(raw))
                 continue
+            if _too_deep(text):
+                yield Reject(name, line_no, "", _DEEP, truncate_raw(text))
+                continue
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as e:
@@ -55,6 +105,9 @@ def iter_jsonl(path: Path, progress: Progress) -> Iterator[Item | Reject]:
                 continue
             yield Item(line_no, value, text, name)
         progress.bytes_read = opened.count
+        cut = opened.truncation(name, line_no + 1)
+        if cut is not None:
+            yield cut
 
 
 _WS = " \t\r\n"
@@ -111,9 +164,17 @@ def iter_json(path: Path, progress: Progress, chunk_size: int = 1 << 20) -> Iter
                 if depth and buf[pos] == "]":
                     depth, pos = 0, pos + 1
                     continue
+                deep = False
                 while True:
                     try:
                         value, end = decoder.raw_decode(buf, pos)
+                    except RecursionError:
+                        # too deep for the recursive decoder: find its end without recursing
+                        _, end = json_depth(buf, pos)
+                        if end < 0 and fill(2 * (len(buf) - pos)):
+                            continue
+                        deep = True
+                        break
                     except json.JSONDecodeError as e:
                         if len(buf) - pos > MAX_FIELD_BYTES:
                             yield bad(f"JSON value longer than {MAX_FIELD_BYTES} bytes")
@@ -126,6 +187,13 @@ def iter_json(path: Path, progress: Progress, chunk_size: int = 1 << 20) -> Iter
                     if end >= len(buf) and fill(0):
                         continue  # a number may continue in the next chunk
                     break
+                if deep or _too_deep(buf[pos : max(end, pos)]):
+                    yield bad(_DEEP)  # this value alone; the next one is read as usual
+                    if end < 0:
+                        return
+                    line += buf.count("\n", pos, end)
+                    pos = end
+                    continue
                 raw = buf[pos:end]
                 yield Item(line, value, raw if len(raw) <= RAW_MAX_CHARS else None, name)
                 line += raw.count("\n")
@@ -133,6 +201,9 @@ def iter_json(path: Path, progress: Progress, chunk_size: int = 1 << 20) -> Iter
         except UnicodeDecodeError as e:
             yield Reject(name, line, "", f"not UTF-8 text: {e.reason}", "")
         progress.bytes_read = opened.count
+        cut = opened.truncation(name, line)
+        if cut is not None:
+            yield cut
 
 
 # ----------------------------------------------------------------------------------- Parquet
