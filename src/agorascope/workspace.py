@@ -29,6 +29,7 @@ from agorascope.store.backends import ReadBackend, backend_for
 from agorascope.store.stats import overview
 from agorascope.store.store import Store
 from agorascope.timeutil import Window
+from agorascope.watch.component import Sources
 
 if TYPE_CHECKING:
     from agorascope.report.cache import ReportCache
@@ -49,6 +50,7 @@ class Workspace:
         districts: the redistricting analyses.
         audience: the audience analyses (lift, overlap, upset).
         reports: topic, compare and overview pages and HTML reports.
+        sources: followed feeds, pages and sitemaps, and fetch passes.
 
     Examples:
         >>> import agorascope
@@ -70,6 +72,7 @@ class Workspace:
         self.elections = Analyses(self, "elections")
         self.districts = Analyses(self, "districts")
         self.audience = Analyses(self, "audience")
+        self.sources = Sources(self)
 
     @property
     def backend(self) -> ReadBackend:
