@@ -26,6 +26,7 @@ from agorascope.api.routes import (
     health,
     pages,
     search,
+    sources,
     tokens,
     topics,
 )
@@ -131,12 +132,13 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (health, data, search, topics, compare, tokens):
+    for module in (health, data, search, topics, compare, tokens, sources):
         app.include_router(module.router)
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(analysis_pages.router)
+    app.include_router(sources.pages)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
