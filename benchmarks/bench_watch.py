@@ -191,6 +191,21 @@ def main() -> None:
     items = sum(_sizes(args.feeds))
     assert first.errors == 0 and second.errors == 0, (first.errors, second.errors)
     assert first.new_items == items == peer_items, (first.new_items, items, peer_items)
+    rows = [
+        ("agorascope pass 1 (all new)", t_first, first.new_items,
+         f"fetched {first.fetched}, new items {first.new_items:,}, errors {first.errors}"),
+        ("agorascope pass 2 (a third changed, the rest 304)", t_second,
+         second.new_items + second.updated_items,
+         f"fetched {second.fetched}, not modified {second.not_modified}, "
+         f"new items {second.new_items}"),
+        ("peer: sequential `feedparser.parse(url)` loop (parses only)", t_peer, peer_items,
+         f"{peer_items:,} entries parsed, nothing stored"),
+    ]  # fmt: skip
+    table = "| run | wall s | feeds/s | items/s | result |\n|---|---:|---:|---:|---|\n" + "\n".join(
+        f"| {name} | {t:.1f} | {args.feeds / t:,.0f} | {n / t:,.0f} | {what} |"
+        for name, t, n, what in rows
+    )
+    load = " / ".join(f"{x:.1f}" for x in load_before), " / ".join(f"{x:.1f}" for x in load_after)
     body = f"""
 {args.feeds:,} RSS 2.0 feeds ({items:,} items: 60 % of the feeds carry 10 items, 30 % carry 30,
 10 % carry 100) served by {args.hosts} HTTP servers on loopback (one port each) in another
@@ -198,11 +213,7 @@ process; one host in twenty answers after {args.slow_ms} ms. agorascope ran with
 `fetch_concurrency={args.concurrency}` and `fetch_host_gap={args.host_gap}` s, storing every
 item as a post (normalised, language identified, deduplicated, committed per feed).
 
-| run | wall s | feeds/s | items/s | result |
-|---|---:|---:|---:|---|
-| agorascope pass 1 (all new) | {t_first:.1f} | {args.feeds / t_first:,.0f} | {first.new_items / t_first:,.0f} | fetched {first.fetched}, new items {first.new_items:,}, errors {first.errors} |
-| agorascope pass 2 (a third changed, the rest 304) | {t_second:.1f} | {args.feeds / t_second:,.0f} | {(second.new_items + second.updated_items) / t_second:,.0f} | fetched {second.fetched}, not modified {second.not_modified}, new items {second.new_items} |
-| peer: sequential `feedparser.parse(url)` loop (parses only) | {t_peer:.1f} | {args.feeds / t_peer:,.0f} | {peer_items / t_peer:,.0f} | {peer_items:,} entries parsed, nothing stored |
+{table}
 
 Posts in the store after both passes: {posts:,} (every item once; pass 2 adds one item to each
 changed feed). Memory of the process (VmRSS): {rss0:.0f} MiB before pass 1, {rss1:.0f} MiB
@@ -210,7 +221,7 @@ after it, {rss2:.0f} MiB after pass 2; peak {peak_rss_mib():.0f} MiB (the peer's
 after, in the same process).
 
 Load average before / after (1/5/15 min; the machine, 2 cores, was shared with other jobs):
-{" / ".join(f"{x:.1f}" for x in load_before)} before, {" / ".join(f"{x:.1f}" for x in load_after)} after.
+{load[0]} before, {load[1]} after.
 These figures were taken on a loaded machine: read them as orders of magnitude.
 """
     path = write_section(
