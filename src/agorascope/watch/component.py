@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from agorascope.errors import StoreError
 from agorascope.watch.fetcher import FetchSummary, fetch_pass
 from agorascope.watch.sources import Source
 
@@ -103,23 +101,7 @@ class Sources:
             index: keep the full-text index up to date with added and edited posts.
             now: the pass's time (UTC); default the clock.
         """
-        store, folder = self._ws.store, self._ws.index_dir
-        listeners = list(self._ws.on_commit)
-        if index:
-            from agorascope.query import index_posts
-
-            def update_index(batch: Any) -> None:
-                # a busy index (another writer) catches up at the next search or import
-                with contextlib.suppress(StoreError):
-                    index_posts(store, batch, index_dir=folder)
-
-            listeners.append(update_index)
-
-        def notify(batch: Any) -> None:
-            for listener in listeners:
-                listener(batch)
-
         return fetch_pass(
-            store, self._ws.settings, sources=sources, all=all, now=now,
-            on_change=notify if listeners else None,
+            self._ws.store, self._ws.settings, sources=sources, all=all, now=now,
+            on_change=self._ws.commit_listener(index=index, busy_index_ok=True),
         )  # fmt: skip
