@@ -181,6 +181,31 @@ def test_sitemap_source_fetches_its_pages(
     assert len(server.requests_to("/py36")) == 1  # known pages are not fetched again
 
 
+def test_sitemap_pages_beyond_the_cap_wait_for_the_next_pass(
+    server: LoopbackServer, store: Store, open_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agorascope.watch import fetcher
+
+    monkeypatch.setattr(fetcher, "MAX_SITEMAP_PAGES", 1)
+    server.serve("/py36", data_file("trafilatura-blog.python.org.html"), "text/html")
+    server.serve("/spiceland", data_file("trafilatura-github.blog.spiceland.html"), "text/html")
+    urlset = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{server.url('/py36')}</loc></url>"
+        f"<url><loc>{server.url('/spiceland')}</loc></url></urlset>"
+    ).encode()
+    server.serve("/sitemap.xml", urlset, "application/xml", etag='"s1"')
+    add_source(store, server.url("/sitemap.xml"), kind="sitemap", allow_private=True)
+    assert fetch_pass(store, open_settings, now=T0).new_items == 1
+    # the same sitemap (not conditional: pages are left) gives the other page
+    assert fetch_pass(store, open_settings, all=True, now=T0).new_items == 1
+    assert "if-none-match" not in server.requests_to("/sitemap.xml")[1]
+    # every page read: the validators are kept and the next request is conditional
+    third = fetch_pass(store, open_settings, all=True, now=T0)
+    assert (third.new_items, third.not_modified) == (0, 1)
+    assert "if-none-match" in server.requests_to("/sitemap.xml")[2]
+
+
 def test_failures_are_scored_and_disable_the_source(
     server: LoopbackServer, store: Store, open_settings: Settings
 ) -> None:

@@ -69,6 +69,8 @@ class Outcome:
     wait: float | None = None
     max_age: float | None = None
     skipped: int = 0
+    partial: bool = False
+    """A sitemap with pages left for the next passes: its validators are not kept."""
 
 
 @dataclass
@@ -157,16 +159,17 @@ class _Worker:
             out.format, out.entries = "html", [parse_page(r.content, str(r.url))]
         else:
             out.format = "sitemap"
-            out.entries, out.skipped = self._sitemap(r.content, str(r.url), known)
+            out.entries, out.skipped, out.partial = self._sitemap(r.content, str(r.url), known)
 
-    def _sitemap(self, body: bytes, url: str, known: set[str]) -> tuple[list[Entry], int]:
+    def _sitemap(self, body: bytes, url: str, known: set[str]) -> tuple[list[Entry], int, bool]:
         limit = self.settings.fetch_max_bytes
         pages, children = parse_sitemap(body, url, limit)
         for child in children[:MAX_CHILD_SITEMAPS]:
             r = self.get(child)
             if r.status_code == 200:
                 pages += parse_sitemap(r.content, str(r.url), limit)[0]
-        todo = [p for p, _ in pages if p not in known][:MAX_SITEMAP_PAGES]
+        new = [p for p, _ in pages if p not in known]
+        todo = new[:MAX_SITEMAP_PAGES]
         entries, skipped = [], 0
         for page in todo:
             try:
@@ -177,7 +180,7 @@ class _Worker:
                 entries.append(parse_page(r.content, page))
             except (AgorascopeError, PermissionError, httpx.HTTPError):
                 skipped += 1
-        return entries, skipped
+        return entries, skipped, len(new) > len(todo)
 
 
 def fetch_pass(
@@ -261,16 +264,21 @@ def _record(
         store.execute(
             "UPDATE feeds SET last_fetch_at = ?, last_success_at = ?, last_status = ?, "
             "next_fetch_at = ?, failures = 0, failure_score = 0, last_error = ?, "
-            "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
-            "body_hash = coalesce(?, body_hash), fetches = fetches + 1 WHERE source_id = ?",
+            "etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END, "
+            "last_modified = CASE WHEN ? THEN NULL ELSE coalesce(?, last_modified) END, "
+            "body_hash = CASE WHEN ? THEN NULL ELSE coalesce(?, body_hash) END, "
+            "fetches = fetches + 1 WHERE source_id = ?",
             [
                 now,
                 now,
                 out.status,
                 now + timedelta(seconds=delay),
                 out.error,
+                out.partial,
                 out.etag,
+                out.partial,
                 out.last_modified,
+                out.partial,
                 out.body_hash,
                 s.id,
             ],
