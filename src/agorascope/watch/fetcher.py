@@ -11,6 +11,7 @@ source stops the pass.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -22,7 +23,7 @@ import httpx
 from agorascope.config import Settings
 from agorascope.errors import AgorascopeError, UnsafeURLError
 from agorascope.store.store import Store, utcnow
-from agorascope.watch.ingest import OnChange, store_entries
+from agorascope.watch.ingest import OnChange, Stored, notify_changes, store_entries
 from agorascope.watch.parse import (
     Entry,
     ParseError,
@@ -50,6 +51,9 @@ __all__ = ["FetchSummary", "fetch_pass"]
 MAX_CHILD_SITEMAPS = 20
 MAX_SITEMAP_PAGES = 50
 """Pages of a sitemap fetched per pass (the rest wait for the next passes)."""
+FLUSH_EVERY = 50
+FLUSH_SECONDS = 2.0
+"""Responses are stored in transactions of up to 50 sources or 2 seconds."""
 
 
 @dataclass
@@ -220,8 +224,14 @@ def fetch_pass(
         worker = _Worker(client, settings)
         with ThreadPoolExecutor(max_workers=settings.fetch_concurrency) as pool:
             futures = [pool.submit(worker.run, s, known.get(s.id, set())) for s in chosen]
+            pending: list[Outcome] = []
+            last = time.monotonic()
             for future in as_completed(futures):
-                _record(store, settings, future.result(), summary, now, on_change)
+                pending.append(future.result())
+                if len(pending) >= FLUSH_EVERY or time.monotonic() - last > FLUSH_SECONDS:
+                    _flush(store, settings, pending, summary, now, on_change)
+                    last = time.monotonic()
+            _flush(store, settings, pending, summary, now, on_change)
     summary.sources.sort(key=lambda line: line["id"])
     return summary
 
@@ -236,17 +246,36 @@ def _known_pages(store: Store, ids: list[int]) -> dict[int, set[str]]:
     return out
 
 
+def _flush(
+    store: Store,
+    settings: Settings,
+    pending: list[Outcome],
+    summary: FetchSummary,
+    now: datetime,
+    on_change: OnChange | None,
+) -> None:
+    """Store the outcomes received so far in one transaction (a commit per source costs a
+    disk sync each), then pass the added and edited posts on."""
+    if not pending:
+        return
+    with store.transaction():
+        stored = [_record(store, settings, out, summary, now) for out in pending]
+    pending.clear()
+    if on_change is not None:
+        notify_changes(store, [s for s in stored if s is not None], on_change)
+
+
 def _record(
     store: Store,
     settings: Settings,
     out: Outcome,
     summary: FetchSummary,
     now: datetime,
-    on_change: OnChange | None,
-) -> None:
+) -> Stored | None:
     s = out.source
     line: dict[str, Any] = {"id": s.id, "name": s.name, "status": out.status}
     new = updated = 0
+    stored = None
     if out.failure is None and not out.not_modified:
         stored = store_entries(
             store,
@@ -254,7 +283,7 @@ def _record(
             out.entries,
             now=now,
             detect_lang=settings.detect_language,
-            on_change=on_change,
+            transaction=False,
         )
         new, updated = stored.new, stored.updated
         if stored.first_error and not out.error:
@@ -324,3 +353,4 @@ def _record(
     summary.new_items += new
     summary.updated_items += updated
     summary.sources.append(line)
+    return stored

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from agorascope.store.store import Store
 from agorascope.watch.parse import Entry
 from agorascope.watch.sources import Source
 
-__all__ = ["PLATFORM", "Stored", "post_id", "store_entries"]
+__all__ = ["PLATFORM", "Stored", "notify_changes", "post_id", "store_entries"]
 
 PLATFORM = "web"
 MAX_TEXT = 100_000
@@ -50,6 +51,10 @@ class Stored:
     unchanged: int = 0
     rejected: int = 0
     first_error: str | None = None
+    seq: int | None = None
+    """The ``ingest_seq`` of the added posts."""
+    changed_ids: list[str] = field(default_factory=list)
+    """Ids of the edited posts."""
 
 
 def post_id(entry: Entry, source_id: int) -> str:
@@ -80,6 +85,7 @@ def store_entries(
     now: datetime,
     detect_lang: bool = True,
     on_change: OnChange | None = None,
+    transaction: bool = True,
 ) -> Stored:
     """Add new entries as posts, update edited ones, and remember what the source carried.
 
@@ -90,6 +96,8 @@ def store_entries(
         now: the time of this pass (UTC, naive): first-seen date of undated entries.
         detect_lang: identify the language of entries that do not state one.
         on_change: called after the commit with the added and edited posts.
+        transaction: commit in a transaction of its own; without it the caller holds one
+            and calls :func:`notify_changes` after committing (``on_change`` is not called).
 
     Returns:
         Counts of new, updated, unchanged and rejected entries.
@@ -138,18 +146,28 @@ def store_entries(
         else set()
     )
     new = [fresh[i] for i in ids if i not in existing]
-    changed_ids = [n.post["id"] for _, n in edits]
-    seq = _commit(store, source, new, edits, links, now)
+    out.seq = _commit(store, source, new, edits, links, now, transaction)
     out.new, out.updated = len(new), len(edits)
     out.unchanged += len(fresh) - len(new)
-    if on_change is not None and (new or edits):
-        batch = store.arrow(
-            "SELECT * FROM post_view WHERE (ingest_seq = ?) OR "
-            "(platform = ? AND list_contains(?, id))",
-            [seq, PLATFORM, changed_ids],
-        )
-        on_change(batch)
+    out.changed_ids = [n.post["id"] for _, n in edits]
+    if transaction and on_change is not None:
+        notify_changes(store, [out], on_change)
     return out
+
+
+def notify_changes(store: Store, stored: Sequence[Stored], on_change: OnChange) -> None:
+    """Call ``on_change`` once with every post that ``stored`` added or edited (if any)."""
+    seqs = [s.seq for s in stored if s.new and s.seq is not None]
+    changed = [i for s in stored for i in s.changed_ids]
+    if not seqs and not changed:
+        return
+    on_change(
+        store.arrow(
+            "SELECT * FROM post_view WHERE list_contains(?, ingest_seq) OR "
+            "(platform = ? AND list_contains(?, id))",
+            [seqs, PLATFORM, changed],
+        )
+    )
 
 
 def _commit(
@@ -159,6 +177,7 @@ def _commit(
     edits: list[tuple[Entry, Normalized]],
     links: list[tuple[Entry, str]],
     now: datetime,
+    transaction: bool,
 ) -> int:
     con = store.con
     if not getattr(store, "_derive_macros", False):
@@ -169,34 +188,24 @@ def _commit(
     con.register("stage_posts", pa.Table.from_pylist(posts, schema=STAGE_POSTS))
     con.register("stage_authors", pa.Table.from_pylist(authors, schema=STAGE_AUTHORS))
     con.register("stage_links", _links_table(source.id, links, now))
+    edited = [{**n.post, "_line": i} for i, (_, n) in enumerate(edits)]
+    con.register("stage_edits", pa.Table.from_pylist(edited, schema=STAGE_POSTS))
     try:
-        with store.transaction():
+        with store.transaction() if transaction else nullcontext():
             seq = int(con.execute("SELECT nextval('ingest_seq')").fetchall()[0][0])
             if new:
                 _upsert_authors(store)
                 _insert_posts(
                     store, seq, source.name, pa.Table.from_pylist(posts, schema=STAGE_POSTS)
                 )
-            for _, n in edits:
-                p = n.post
+            if edits:  # one statement for every edited post of the source
                 con.execute(
-                    "UPDATE posts SET text = ?, url = ?, lang = coalesce(?, lang), "
-                    "created_at = ?, author_id = ?, hashtags = ag_hashtags(?), "
-                    "mentions = ag_mentions(?), urls = ag_urls(?), collected_at = ? "
-                    "WHERE platform = ? AND id = ?",
-                    [
-                        p["text"],
-                        p["url"],
-                        p["lang"],
-                        p["created_at"],
-                        p["author_id"],
-                        p["text"],
-                        p["text"],
-                        p["text"],
-                        now,
-                        p["platform"],
-                        p["id"],
-                    ],
+                    "UPDATE posts AS p SET text = e.text, url = e.url, "
+                    "lang = coalesce(e.lang, p.lang), created_at = e.created_at, "
+                    "author_id = e.author_id, hashtags = ag_hashtags(e.text), "
+                    "mentions = ag_mentions(e.text), urls = ag_urls(e.text), collected_at = ? "
+                    "FROM stage_edits e WHERE p.platform = e.platform AND p.id = e.id",
+                    [now],
                 )
             # one statement from an Arrow table: executemany costs a statement per row
             con.execute(
@@ -213,6 +222,7 @@ def _commit(
         con.unregister("stage_posts")
         con.unregister("stage_authors")
         con.unregister("stage_links")
+        con.unregister("stage_edits")
     return seq
 
 
