@@ -211,7 +211,8 @@ def main() -> None:
 10 % carry 100) served by {args.hosts} HTTP servers on loopback (one port each) in another
 process; one host in twenty answers after {args.slow_ms} ms. agorascope ran with
 `fetch_concurrency={args.concurrency}` and `fetch_host_gap={args.host_gap}` s, storing every
-item as a post (normalised, language identified, deduplicated, committed per feed).
+item as a post (normalised, language identified, deduplicated, committed in transactions
+of up to 50 feeds).
 
 {table}
 
