@@ -71,6 +71,31 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest request body accepted on routes other than uploads, in bytes.",
     )
+    allow_private_networks: bool = Field(
+        False,
+        description="Let fetches reach loopback and private addresses (intranets, tests); "
+        "cloud metadata endpoints stay refused.",
+    )
+    fetch_timeout: float = Field(
+        30.0, gt=0, description="Seconds one HTTP request of the fetcher may take in all."
+    )
+    fetch_max_bytes: int = Field(
+        10_000_000,
+        gt=0,
+        description="Largest response body the fetcher accepts, raw and decompressed.",
+    )
+    fetch_concurrency: int = Field(
+        8, gt=0, le=256, description="Most HTTP requests the fetcher runs at the same time."
+    )
+    fetch_host_gap: float = Field(
+        1.0, ge=0, description="Fewest seconds between two requests of the fetcher to one host."
+    )
+    scheduler_interval: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds between two rounds of the scheduler of `agorascope serve` "
+        "(a fetch pass over the due sources, then the registered jobs).",
+    )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
 

@@ -29,6 +29,7 @@ from agorascope.store.backends import ReadBackend, backend_for
 from agorascope.store.stats import overview
 from agorascope.store.store import Store
 from agorascope.timeutil import Window
+from agorascope.watch.component import Sources
 
 if TYPE_CHECKING:
     from agorascope.report.cache import ReportCache
@@ -50,6 +51,7 @@ class Workspace:
         audience: the audience analyses (lift, overlap, upset).
         voters: the campaign analyses (message experiments, budget).
         reports: topic, compare and overview pages and HTML reports.
+        sources: followed feeds, pages and sitemaps, and fetch passes.
 
     Examples:
         >>> import agorascope
@@ -72,6 +74,7 @@ class Workspace:
         self.districts = Analyses(self, "districts")
         self.audience = Analyses(self, "audience")
         self.voters = Analyses(self, "voters")
+        self.sources = Sources(self)
 
     @property
     def backend(self) -> ReadBackend:
@@ -149,21 +152,6 @@ class Workspace:
             names: the name to show for a path (an upload's own file name, not the server's
                 temporary path) in summaries, rejects and errors.
         """
-        listeners = list(self.on_commit)
-        if index:
-            from agorascope.query import index_posts
-
-            store, folder = self.store, self.settings.index_dir
-
-            def update_index(batch: Any) -> None:
-                index_posts(store, batch, index_dir=folder)
-
-            listeners.append(update_index)
-
-        def notify(table: Any) -> None:
-            for listener in listeners:
-                listener(table)
-
         return import_paths(
             self.store,
             paths,
@@ -171,9 +159,43 @@ class Workspace:
             mapping=mapping,
             settings=self.settings,
             progress=progress,
-            on_commit=notify if listeners else None,
+            on_commit=self.commit_listener(index=index),
             names=names,
         )
+
+    def commit_listener(self, *, index: bool, busy_index_ok: bool = False) -> OnCommit | None:
+        """What to call with each batch of posts a writer commits: :attr:`on_commit`, then the
+        search index when ``index``.
+
+        Args:
+            index: update the full-text index beside the store.
+            busy_index_ok: when another writer holds the index, skip it (it catches up at the
+                next search or import) instead of failing.
+
+        Returns:
+            The listener, or None when there is nothing to call.
+        """
+        listeners = list(self.on_commit)
+        if index:
+            from agorascope.errors import StoreError
+            from agorascope.query import index_posts
+
+            store, folder = self.store, self.settings.index_dir
+
+            def update_index(batch: Any) -> None:
+                try:
+                    index_posts(store, batch, index_dir=folder)
+                except StoreError:
+                    if not busy_index_ok:
+                        raise
+
+            listeners.append(update_index)
+
+        def notify(table: Any) -> None:
+            for listener in listeners:
+                listener(table)
+
+        return notify if listeners else None
 
     def posts(self) -> ir.Table:
         """All posts with their author columns, as an Ibis table on the read backend."""

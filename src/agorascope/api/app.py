@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -29,6 +30,7 @@ from agorascope.api.routes import (
     pages,
     privacy,
     search,
+    sources,
     tokens,
     topics,
 )
@@ -67,6 +69,7 @@ def create_app(
     require_tokens: bool | None = None,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     warm: bool = False,
+    scheduler: bool = False,
 ) -> FastAPI:
     """Build the dashboard and REST API over the store of ``settings``.
 
@@ -77,6 +80,9 @@ def create_app(
         max_upload_bytes: largest upload body accepted.
         warm: at start, compute every topic page in the background (``agorascope serve``
             does), so the first visitor does not wait.
+        scheduler: run the background scheduler (fetch passes over the due sources, then
+            the registered jobs) while the app runs (``agorascope serve`` does, unless
+            ``--no-scheduler``); it is ``app.state.scheduler``.
 
     Examples:
         >>> from agorascope.config import Settings
@@ -90,7 +96,11 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:
             state.warm_in_background()
+        background = _scheduler(state) if scheduler else None
+        app.state.scheduler = background
         yield
+        if background is not None:
+            background.stop()
         state.close()
 
     app = FastAPI(
@@ -147,13 +157,14 @@ def create_app(
 
     app.add_middleware(GuardMiddleware, limit_for=limit_for)  # type: ignore[arg-type]
 
-    for module in (health, data, search, topics, compare, tokens, privacy):
+    for module in (health, data, search, topics, compare, tokens, privacy, sources):
         app.include_router(module.router)
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(privacy.pages)
     app.include_router(analysis_pages.router)
+    app.include_router(sources.pages)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
@@ -190,3 +201,18 @@ def _audit(state: AppState, request: Request, status: int, credentials: bool) ->
                 action="write", target=target, detail=f"{status} from {client}", actor=actor
             )
         )
+
+
+def _scheduler(state: AppState) -> Any:
+    """Start the watch scheduler: fetch passes on a cursor of their own, jobs in turn."""
+    from agorascope.watch.scheduler import Scheduler, cursor_workspace
+
+    def base() -> Any:
+        state.reopen()
+        return state.ws
+
+    background = Scheduler(
+        cursor_workspace(base), state.using, interval=state.settings.scheduler_interval
+    )
+    background.start()
+    return background
