@@ -15,6 +15,7 @@ from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
+from agorascope.cli import watch_alerts as watch_alerts_cli
 from agorascope.cli.common import State
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ demo_cli.register(app)
 analyses_cli.register(app, {"elections": elections_cli.app, "districts": districts_cli.app})
 search_cli.register(app)
 serve_cli.register(app)
+watch_alerts_cli.register(app)
 
 
 def _version(value: bool) -> None:
