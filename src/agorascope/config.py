@@ -50,6 +50,19 @@ class Settings(BaseSettings):
         description="Folder whose files the REST API may read as analysis inputs (polls, "
         "results, district graphs), named relative to it; unset: no file inputs over HTTP.",
     )
+    allow_private_networks: bool = Field(
+        False,
+        description="Let fetches reach loopback and private addresses (intranets, tests); "
+        "cloud metadata endpoints stay refused.",
+    )
+    fetch_timeout: float = Field(
+        30.0, gt=0, description="Seconds one HTTP request of the fetcher may take in all."
+    )
+    fetch_max_bytes: int = Field(
+        10_000_000,
+        gt=0,
+        description="Largest response body the fetcher accepts, raw and decompressed.",
+    )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
     smtp_host: str | None = Field(

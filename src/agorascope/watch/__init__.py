@@ -1,0 +1,1 @@
+"""The watch domain: sources, the safe fetcher, the scheduler, watches and alerts."""
