@@ -114,6 +114,7 @@ def send_webhook(
         DeliveryError: every attempt failed.
     """
     import httpx
+
     from agorascope.watch.safety import open_client
 
     if not secret:

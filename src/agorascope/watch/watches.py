@@ -179,8 +179,8 @@ def add_watch(
     seq = store.execute("SELECT coalesce(max(ingest_seq), 0) FROM posts")[0][0]
     now = _utcnow()
     store.execute(
-        f"INSERT INTO watches ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-        [name, topic, rule, threshold, channels, secret, int(seq), now, now],
+        f"INSERT INTO watches ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)",
+        [name, topic, rule, threshold, channels, secret, int(seq), now],
     )
     return get_watch(store, name, with_secret=True)
 
