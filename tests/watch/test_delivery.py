@@ -76,6 +76,7 @@ def test_one_new_item_gives_one_feed_entry_and_one_signed_call(
         assert len(feed.entries) == 1 and hit[0]["content"][:40] in feed.entries[0].content[0].value
         assert len(receiver.calls) == 1
         delivery, valid, body = receiver.calls[0]
+        assert delivery.startswith("1-")
         assert valid and body["alert"]["watch"] == "w"
         assert body["alert"]["payload"]["post"]["text"] == hit[0]["content"]
         again = run_watches(ws, backoff=0.01)
@@ -87,7 +88,7 @@ def test_one_new_item_gives_one_feed_entry_and_one_signed_call(
 def test_failed_calls_are_retried_with_back_off(
     db_path: Path, tmp_path: Path, receiver: Receiver
 ) -> None:
-    miss, hit = _needle_rows()
+    _, hit = _needle_rows()
     receiver.replies = [503, 500]
     with agorascope.open(settings=_settings(db_path)) as ws:
         _watch(ws, receiver)
