@@ -3,6 +3,7 @@ made by hand from the CSV, the Atom feeds, and bad input."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -174,3 +175,45 @@ def test_a_watch_whose_topic_was_removed_reports_its_error(ws: Any) -> None:
     ws.topics.remove("trump")
     rows = {r["name"]: r for r in run_watches(ws).watches}
     assert "trump" in rows["gone"]["error"] and "error" not in rows["fine"]
+
+
+def test_the_watch_and_alerts_commands(db_path: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agorascope.cli.app import app
+
+    def cli(*args: str) -> Any:
+        env = {"COLUMNS": "200", "AGORASCOPE_DETECT_LANGUAGE": "0"}
+        return CliRunner().invoke(app, ["--db", str(db_path), *args], env=env)
+
+    with agorascope.open(settings=Settings(db=db_path, detect_language=False)) as ws:
+        ws.topics.add("english", "lang:en")
+        import_rows(ws, ira_rows(), tmp_path, "all")
+    added = cli("watch", "add", "s", "--topic", "english", "--rule", "spike", "--json",
+                "--deliver", "atom", "--deliver", "webhook:http://10.1.2.3/hook")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    doc = json.loads(added.stdout)
+    assert doc["threshold"] == 3.0 and len(doc["secret"]) >= 40
+    assert doc["deliver"] == ["atom", "webhook:http://10.1.2.3/hook"]
+    listed = json.loads(cli("watch", "list", "--json").stdout)
+    assert [w["name"] for w in listed] == ["s"] and "secret" not in listed[0]
+    ran = cli("watch", "run", "--at", "2017-08-12T18:05:00Z", "--json")
+    assert ran.exit_code == 0, ran.output
+    run = json.loads(ran.stdout)
+    # two spike alerts; their webhook calls go to a private address, refused without a call
+    assert run["alerts"] == 2 and run["delivered"] == 0
+    shown = json.loads(cli("alerts", "--watch", "s", "--json").stdout)
+    assert sorted(a["payload"]["interval"] for a in shown) == ["day", "hour"]
+    states = json.loads(cli("watch", "deliveries", "--json").stdout)
+    assert [s["state"] for s in states] == ["failed", "failed"]
+    table = cli("alerts")
+    assert table.exit_code == 0 and "2 alerts" in table.stdout
+    assert (
+        json.loads(cli("watch", "run", "--at", "2017-08-12T18:05:00Z", "--json").stdout)["alerts"]
+        == 0
+    )
+    bad = cli("watch", "add", "x", "--topic", "english", "--rule", "sometimes")
+    assert bad.exit_code == 1 and "unknown rule" in bad.output
+    assert cli("alerts", "--watch", "nope").exit_code == 1
+    assert cli("watch", "remove", "s").exit_code == 0
+    assert json.loads(cli("alerts", "--json").stdout) == []
