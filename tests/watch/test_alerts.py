@@ -124,7 +124,7 @@ def test_atom_feed_is_valid_and_lists_every_alert(ws: Any, tmp_path: Path) -> No
     feed = parse_feed(doc)
     assert not feed.bozo and feed.version == "atom10"
     assert len(feed.entries) == len(found)
-    assert [e.id for e in feed.entries] == [f"urn:agorascope:alerts:t:{a.id}" for a in found]
+    assert [e.id for e in feed.entries] == [f"urn:agorascope:alert:{a.id}" for a in found]
     assert feed.entries[0].content[0].value == found[0].summary
 
 

@@ -21,6 +21,7 @@ from agorascope.api.errors import PayloadTooLargeError, error_body, install_erro
 from agorascope.api.routes import (
     analyses,
     analysis_pages,
+    collections,
     compare,
     data,
     health,
@@ -28,6 +29,7 @@ from agorascope.api.routes import (
     search,
     tokens,
     topics,
+    watches,
 )
 from agorascope.api.security import CSRF_COOKIE, new_csrf_token
 from agorascope.api.state import DEFAULT_MAX_UPLOAD, AppState
@@ -123,12 +125,14 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (health, data, search, topics, compare, tokens):
+    for module in (health, data, search, topics, compare, tokens, watches, collections):
         app.include_router(module.router)
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(analysis_pages.router)
+    app.include_router(watches.pages)
+    app.include_router(collections.pages)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -281,7 +281,7 @@ def alerts_feed(
     fg.updated(newest.replace(tzinfo=UTC))
     for a in reversed(alerts):  # feedgen prepends: oldest first gives newest first
         e = fg.add_entry()
-        e.id(f"{feed_id}:{a.id}")
+        e.id(f"urn:agorascope:alert:{a.id}")  # the same entry in every feed that has it
         e.title(a.title)
         e.updated(a.created_at.replace(tzinfo=UTC))
         e.published(a.created_at.replace(tzinfo=UTC))
