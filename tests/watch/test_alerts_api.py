@@ -170,5 +170,9 @@ def test_pages_escape_and_forms_work(setup: Any) -> None:
     assert "&lt;b&gt;why&lt;/b&gt;" in shown.text and "<script>window" not in shown.text
     assert 'href="/api/collections/picked/digest.html"' in shown.text
     assert client.get("/collections").status_code == 200
+    import_rows(app_ws, ira_rows(), tmp_path, "all")
+    app_ws.topics.add("english", "lang:en")
+    topic = client.get("/topics/english", params={"since": "2017-08-10", "until": "2017-08-12"})
+    assert topic.status_code == 200 and 'action="/collection-items"' in topic.text
     refused = client.post("/collection-items", data={"collection": "picked", "post": "web:evil-1"})
     assert refused.status_code == 403  # no CSRF token

@@ -3,7 +3,7 @@
 Every alert is queued once per channel, in the transaction that stores it
 (:mod:`agorascope.watch.watches`). :func:`deliver_pending` then walks the queue; each delivery
 goes ``pending`` -> ``sending`` (committed before the call) -> ``sent`` (committed after it),
-or back to ``pending`` with its error (``failed`` after :data:`MAX_ATTEMPTS` calls, or at
+or back to ``pending`` with its error (``failed`` after :data:`MAX_ATTEMPTS` runs, or at
 once when the address is refused). A process that dies before the call leaves ``sending``: the
 next run sends it again, with the same delivery id (``X-Agorascope-Delivery`` header, e-mail
 ``Message-ID``), so a receiver that dies between receiving and answering, or a sender that dies
@@ -58,7 +58,7 @@ DELIVERY_HEADER = "X-Agorascope-Delivery"
 """Header carrying the delivery id (the same on every retry of one delivery)."""
 
 MAX_ATTEMPTS = 8
-"""Calls made for one delivery (over all runs) before it is marked ``failed``."""
+"""Runs that try one delivery before it is marked ``failed``."""
 
 Sender = Callable[["Settings", Alert, str, "str | None"], None]
 """``sender(settings, alert, target, secret)``: makes one delivery or raises."""

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agorascope.api.deps import Analyst, Page, Viewer, WorkspaceDep
 from agorascope.api.pages_render import render_page
+from agorascope.api.routes.watches import ATOM
 from agorascope.api.schemas import ErrorPublic, PagePublic
 from agorascope.api.security import Role
 from agorascope.watch.collections import (
@@ -38,8 +39,6 @@ router = APIRouter(
     },
 )
 pages = APIRouter(include_in_schema=False)
-
-ATOM = "application/atom+xml; charset=utf-8"
 
 
 class CollectionCreate(BaseModel):

@@ -22,7 +22,7 @@ from agorascope.watch.alerts import alerts_feed, list_alerts
 from agorascope.watch.delivery import delivery_states
 from agorascope.watch.watches import add_watch, get_watch, list_watches, remove_watch, run_watches
 
-__all__ = ["pages", "router"]
+__all__ = ["ATOM", "pages", "router"]
 
 FEED_SIZE = 200
 """Alerts in an Atom feed (the newest)."""
