@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest response body the fetcher accepts, raw and decompressed.",
     )
+    fetch_concurrency: int = Field(
+        8, gt=0, le=256, description="Most HTTP requests the fetcher runs at the same time."
+    )
+    fetch_host_gap: float = Field(
+        1.0, ge=0, description="Fewest seconds between two requests of the fetcher to one host."
+    )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
     smtp_host: str | None = Field(

@@ -188,6 +188,45 @@ _V3 = (
 
 MIGRATIONS = (*MIGRATIONS, Migration(3, "column comments on posts and authors", _V3))
 
+_V4 = (
+    """CREATE TABLE feeds (
+        source_id BIGINT PRIMARY KEY,
+        url VARCHAR NOT NULL,
+        every_seconds INTEGER NOT NULL CHECK (every_seconds > 0),
+        etag VARCHAR,
+        last_modified VARCHAR,
+        body_hash VARCHAR,
+        last_fetch_at TIMESTAMP,
+        last_success_at TIMESTAMP,
+        last_status INTEGER,
+        next_fetch_at TIMESTAMP,
+        failures INTEGER NOT NULL DEFAULT 0,
+        failure_score DOUBLE NOT NULL DEFAULT 0,
+        last_error VARCHAR,
+        disabled_at TIMESTAMP,
+        disabled_reason VARCHAR,
+        fetches BIGINT NOT NULL DEFAULT 0,
+        items BIGINT NOT NULL DEFAULT 0
+    )""",
+    "COMMENT ON TABLE feeds IS 'fetch state of the sources that agorascope follows over HTTP'",
+    """CREATE TABLE feed_items (
+        source_id BIGINT NOT NULL,
+        item_key VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        dated_by VARCHAR NOT NULL CHECK (dated_by IN ('source', 'first_seen')),
+        first_seen_at TIMESTAMP NOT NULL,
+        last_seen_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (source_id, item_key)
+    )""",
+    "COMMENT ON TABLE feed_items IS 'each item a followed source carried, and the post it became'",
+    "COMMENT ON COLUMN feed_items.dated_by IS 'source: the post''s created_at is the published "
+    "date the source gave; first_seen: the source gave none, created_at is when it was first seen'",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(4, "followed sources: fetch state and items", _V4))
+
 _V5 = (
     """CREATE TABLE watches (
         name VARCHAR PRIMARY KEY,
