@@ -217,3 +217,18 @@ def test_the_watch_and_alerts_commands(db_path: Path, tmp_path: Path) -> None:
     assert cli("alerts", "--watch", "nope").exit_code == 1
     assert cli("watch", "remove", "s").exit_code == 0
     assert json.loads(cli("alerts", "--json").stdout) == []
+
+
+def test_feed_of_hostile_text_stays_valid_xml() -> None:
+    from agorascope.watch.alerts import Alert
+
+    text = "a\x00b\x0bc\x1f <script>alert(1)</script> ]]> & \ud800 end"
+    alert = Alert(
+        7, "w", "new", "post:x:1", text, text, 'https://e.org/"><x>', {}, datetime(2024, 1, 1)
+    )
+    doc = alerts_feed([alert], title=text, feed_id="urn:agorascope:alerts")
+    assert atom_problems(doc) == []
+    feed = parse_feed(doc)
+    assert not feed.bozo
+    assert feed.entries[0].content[0].value == "abc <script>alert(1)</script> ]]> &  end"
+    assert feed.entries[0].link == 'https://e.org/"><x>'

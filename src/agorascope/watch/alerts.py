@@ -16,6 +16,7 @@ Each alert has a key unique within its watch (``post:<platform>:<id>`` or
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,7 @@ __all__ = [
     "list_alerts",
     "new_post_alerts",
     "spike_alerts",
+    "xml_safe",
 ]
 
 SPIKE_CHECKS: tuple[tuple[str, int], ...] = (("hour", 12), ("day", 14))
@@ -256,6 +258,14 @@ def _isna(v: Any) -> bool:
 
 # -- Atom -----------------------------------------------------------------------------------
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (NUL, most control characters,
+    lone surrogates), which a hostile post may carry and which would make a feed unreadable."""
+    return _NOT_XML.sub("", text)
+
 
 def alerts_feed(
     alerts: Sequence[Alert], *, title: str, feed_id: str, link: str | None = None
@@ -272,7 +282,7 @@ def alerts_feed(
 
     fg = FeedGenerator()
     fg.id(feed_id)
-    fg.title(title)
+    fg.title(xml_safe(title))
     fg.author({"name": "agorascope"})
     fg.generator("agorascope")
     if link:
@@ -282,12 +292,12 @@ def alerts_feed(
     for a in reversed(alerts):  # feedgen prepends: oldest first gives newest first
         e = fg.add_entry()
         e.id(f"urn:agorascope:alert:{a.id}")  # the same entry in every feed that has it
-        e.title(a.title)
+        e.title(xml_safe(a.title))
         e.updated(a.created_at.replace(tzinfo=UTC))
         e.published(a.created_at.replace(tzinfo=UTC))
-        e.content(a.summary or a.title, type="text")
+        e.content(xml_safe(a.summary or a.title), type="text")
         e.category(term=a.kind)
         if a.url and a.url.startswith(("http://", "https://")):
-            e.link(href=a.url, rel="alternate")
+            e.link(href=xml_safe(a.url), rel="alternate")
     out: bytes = fg.atom_str(pretty=True)
     return out

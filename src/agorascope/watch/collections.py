@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agorascope.errors import InvalidInputError, NotFoundError
+from agorascope.watch.alerts import xml_safe
 
 if TYPE_CHECKING:
     from agorascope.store.store import Store
@@ -322,25 +323,25 @@ def collection_feed(c: Collection, *, feed_id: str | None = None) -> bytes:
     fid = feed_id or f"urn:agorascope:collection:{c.name}"
     fg = FeedGenerator()
     fg.id(fid)
-    fg.title(c.title or c.name)
+    fg.title(xml_safe(c.title or c.name))
     fg.author({"name": "agorascope"})
     fg.generator("agorascope")
     if c.description:
-        fg.subtitle(c.description)
+        fg.subtitle(xml_safe(c.description))
     fg.updated(c.updated_at.replace(tzinfo=UTC))
     for item in reversed(c.items):  # feedgen prepends entries
         e = fg.add_entry()
-        e.id(f"{fid}:{item.ref}")
+        e.id(xml_safe(f"{fid}:{item.ref}"))
         who = f"@{item.author_handle}: " if item.author_handle else ""
-        e.title((who + (item.text or item.ref))[:120])
+        e.title(xml_safe((who + (item.text or item.ref))[:120]))
         e.updated(item.added_at.replace(tzinfo=UTC))
         body = item.text or ""
         if item.note:
             body = f"{item.note}\n\n{body}" if body else item.note
-        e.content(body or item.ref, type="text")
+        e.content(xml_safe(body or item.ref), type="text")
         url = _safe_url(item.url)
         if url:
-            e.link(href=url, rel="alternate")
+            e.link(href=xml_safe(url), rel="alternate")
     out: bytes = fg.atom_str(pretty=True)
     return out
 
