@@ -153,6 +153,12 @@ def test_pages_escape_and_forms_work(setup: Any) -> None:
     # the watch starts after the posts already there: add the hostile one again as new
     app_ws.store.execute("UPDATE watches SET last_seq = 0")
     assert client.post("/watches-run", data={"csrf_token": csrf}).status_code == 200
+    spike = {"name": "sp", "topic": "needle", "rule": "spike", "threshold": "2.5",
+             "deliver": "atom\nemail:desk@example.org", "csrf_token": csrf}  # fmt: skip
+    assert client.post("/watches", data=spike, follow_redirects=False).status_code == 303
+    listing = client.get("/watches").text
+    assert 'href="/watches/sp"' in listing and "z ≥ 2.5" in listing
+    assert "email:desk@example.org" in listing
     page = client.get("/watches/page")
     assert page.status_code == 200 and "/api/watches/page/feed.atom" in page.text
     assert "<script>window" not in page.text and "&lt;script&gt;window.__pwned=1" in page.text
