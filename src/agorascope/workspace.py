@@ -29,6 +29,8 @@ from agorascope.store.backends import ReadBackend, backend_for
 from agorascope.store.stats import overview
 from agorascope.store.store import Store
 from agorascope.timeutil import Window
+from agorascope.watch.collections import Collections
+from agorascope.watch.watches import Watches
 
 if TYPE_CHECKING:
     from agorascope.report.cache import ReportCache
@@ -49,6 +51,8 @@ class Workspace:
         districts: the redistricting analyses.
         audience: the audience analyses (lift, overlap, upset).
         reports: topic, compare and overview pages and HTML reports.
+        watches: watches and their alerts (:class:`~agorascope.watch.watches.Watches`).
+        collections: curated collections (:class:`~agorascope.watch.collections.Collections`).
 
     Examples:
         >>> import agorascope
@@ -70,6 +74,8 @@ class Workspace:
         self.elections = Analyses(self, "elections")
         self.districts = Analyses(self, "districts")
         self.audience = Analyses(self, "audience")
+        self.watches = Watches(self)
+        self.collections = Collections(self.store)
 
     @property
     def backend(self) -> ReadBackend:

@@ -232,3 +232,20 @@ def test_feed_of_hostile_text_stays_valid_xml() -> None:
     assert not feed.bozo
     assert feed.entries[0].content[0].value == "abc <script>alert(1)</script> ]]> &  end"
     assert feed.entries[0].link == 'https://e.org/"><x>'
+
+
+def test_the_workspace_components(ws: Any, tmp_path: Path) -> None:
+    ws.topics.add("trump", "trump")
+    w = ws.watches.add("t", topic="trump", rule="new")
+    assert w.secret is None and [x.name for x in ws.watches.list()] == ["t"]
+    import_rows(ws, ira_rows()[300:700], tmp_path, "b")
+    assert ws.watches.run().alerts == len(ws.watches.alerts("t")) > 0
+    assert len(ws.watches.alerts(limit=2)) == 2
+    first = ws.watches.alerts("t")[-1].payload["post"]
+    ws.collections.add("c")
+    ws.collections.add_item("c", f"{first['platform']}:{first['id']}", note="n")
+    assert [i.note for i in ws.collections.get("c").items] == ["n"]
+    out = ws.collections.publish("c", tmp_path / "c.html")
+    assert out["items"] == 1 and (tmp_path / "c.html").exists()
+    ws.watches.remove("t")
+    assert ws.watches.list() == []

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Collection",
     "CollectionItem",
+    "Collections",
     "add_collection",
     "add_item",
     "collection_feed",
@@ -362,3 +363,52 @@ def publish_collection(
         atom_path = Path(atom)
         atom_path.write_bytes(collection_feed(c))
     return {"collection": name, "items": len(c.items), "html": html_path, "atom": atom_path}
+
+
+class Collections:
+    """Curated collections on a workspace (``ws.collections``).
+
+    Examples:
+        >>> ws.collections.add("best", title="Best of the week")  # doctest: +SKIP
+        >>> ws.collections.add_item("best", "x:123", note="where it started")  # doctest: +SKIP
+        >>> ws.collections.publish("best", "best.html", atom="best.xml")  # doctest: +SKIP
+    """
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def add(
+        self, name: str, *, title: str | None = None, description: str | None = None
+    ) -> Collection:
+        """Create an empty collection."""
+        return add_collection(self._store, name, title=title, description=description)
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every collection with its item count."""
+        return list_collections(self._store)
+
+    def get(self, name: str) -> Collection:
+        """A collection and its items, in order."""
+        return get_collection(self._store, name)
+
+    def remove(self, name: str) -> None:
+        """Delete a collection (the posts stay)."""
+        remove_collection(self._store, name)
+
+    def add_item(self, name: str, post: str, *, note: str | None = None) -> CollectionItem:
+        """Add a post (``platform:id``) with a note, or change its note."""
+        return add_item(self._store, name, post, note=note)
+
+    def remove_item(self, name: str, post: str) -> None:
+        """Take a post out."""
+        remove_item(self._store, name, post)
+
+    def reorder(self, name: str, order: Sequence[str]) -> Collection:
+        """Give every item in its new order."""
+        return reorder_items(self._store, name, order)
+
+    def publish(
+        self, name: str, out: str | Path, *, atom: str | Path | None = None
+    ) -> dict[str, Any]:
+        """Write the HTML digest (and the Atom feed)."""
+        return publish_collection(self._store, name, out, atom=atom)

@@ -11,6 +11,7 @@ next run finds the same alerts); after it, the outbox delivers them
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 import secrets
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from agorascope._json import plain
 from agorascope.errors import InvalidInputError, NotFoundError
-from agorascope.watch.alerts import Found, new_post_alerts, spike_alerts
+from agorascope.watch.alerts import Alert, Found, new_post_alerts, spike_alerts
 
 if TYPE_CHECKING:
     from agorascope.store.store import Store
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RunSummary",
     "Watch",
+    "Watches",
     "add_watch",
     "get_watch",
     "list_watches",
@@ -351,3 +353,50 @@ def run_watches(
 def run_due_watches(ws: Workspace) -> RunSummary:
     """Run every watch and deliver (the scheduler's job, every few minutes)."""
     return run_watches(ws)
+
+
+class Watches:
+    """Watches and their alerts on a workspace (``ws.watches``).
+
+    Examples:
+        >>> ws.watches.add("outage", topic="outage", rule="new")  # doctest: +SKIP
+        >>> ws.watches.run().alerts  # doctest: +SKIP
+        >>> [a.title for a in ws.watches.alerts("outage")]  # doctest: +SKIP
+    """
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def add(
+        self,
+        name: str,
+        *,
+        topic: str,
+        rule: Rule,
+        threshold: float | None = None,
+        deliver: Iterable[str] = ("atom",),
+    ) -> Watch:
+        """Save a watch (see :func:`add_watch`); a webhook's secret is on the result only."""
+        return add_watch(self._ws, name, topic, rule, threshold=threshold, deliver=deliver)
+
+    def list(self) -> list[Watch]:
+        """Every watch, by name."""
+        return list_watches(self._ws.store)
+
+    def get(self, name: str) -> Watch:
+        """The watch ``name``."""
+        return get_watch(self._ws.store, name)
+
+    def remove(self, name: str) -> None:
+        """Delete a watch and its alerts."""
+        remove_watch(self._ws.store, name)
+
+    def run(self, names: Sequence[str] | None = None, *, now: datetime | None = None) -> RunSummary:
+        """Run watches and deliver (see :func:`run_watches`)."""
+        return run_watches(self._ws, names, now=now)
+
+    def alerts(self, watch: str | None = None, *, limit: int | None = None) -> builtins.list[Alert]:
+        """Stored alerts, newest first (see :func:`agorascope.watch.alerts.list_alerts`)."""
+        from agorascope.watch.alerts import list_alerts
+
+        return list_alerts(self._ws.store, watch, limit=limit)
