@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     fetch_host_gap: float = Field(
         1.0, ge=0, description="Fewest seconds between two requests of the fetcher to one host."
     )
+    scheduler_interval: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds between two rounds of the scheduler of `agorascope serve` "
+        "(a fetch pass over the due sources, then the registered jobs).",
+    )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
     smtp_host: str | None = Field(

@@ -30,6 +30,7 @@ from agorascope.store.stats import overview
 from agorascope.store.store import Store
 from agorascope.timeutil import Window
 from agorascope.watch.collections import Collections
+from agorascope.watch.component import Sources
 from agorascope.watch.watches import Watches
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Workspace:
         districts: the redistricting analyses.
         audience: the audience analyses (lift, overlap, upset).
         reports: topic, compare and overview pages and HTML reports.
+        sources: followed feeds, pages and sitemaps, and fetch passes.
         watches: watches and their alerts (:class:`~agorascope.watch.watches.Watches`).
         collections: curated collections (:class:`~agorascope.watch.collections.Collections`).
 
@@ -74,6 +76,7 @@ class Workspace:
         self.elections = Analyses(self, "elections")
         self.districts = Analyses(self, "districts")
         self.audience = Analyses(self, "audience")
+        self.sources = Sources(self)
         self.watches = Watches(self)
         self.collections = Collections(self.store)
 

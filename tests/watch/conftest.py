@@ -97,7 +97,7 @@ def server() -> Iterator[LoopbackServer]:
 @pytest.fixture
 def open_settings(db_path: Path) -> Settings:
     """Settings that let the fetcher reach the loopback server (these tests only)."""
-    return Settings(db=db_path, allow_private_networks=True, fetch_timeout=10)
+    return Settings(db=db_path, allow_private_networks=True, fetch_timeout=10, fetch_host_gap=0.0)
 
 
 @pytest.fixture

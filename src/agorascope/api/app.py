@@ -59,6 +59,7 @@ def create_app(
     require_tokens: bool | None = None,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     warm: bool = False,
+    scheduler: bool = False,
 ) -> FastAPI:
     """Build the dashboard and REST API over the store of ``settings``.
 
@@ -69,6 +70,9 @@ def create_app(
         max_upload_bytes: largest upload body accepted.
         warm: at start, compute every topic page in the background (``agorascope serve``
             does), so the first visitor does not wait.
+        scheduler: run the background scheduler (fetch passes over the due sources, then
+            the registered jobs) while the app runs (``agorascope serve`` does, unless
+            ``--no-scheduler``); it is ``app.state.scheduler``.
 
     Examples:
         >>> from agorascope.config import Settings
@@ -82,7 +86,11 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:
             state.warm_in_background()
+        background = _scheduler(state) if scheduler else None
+        app.state.scheduler = background
         yield
+        if background is not None:
+            background.stop()
         state.close()
 
     app = FastAPI(
@@ -136,6 +144,21 @@ def create_app(
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
+
+
+def _scheduler(state: AppState) -> Any:
+    """Start the watch scheduler: fetch passes on a cursor of their own, jobs in turn."""
+    from agorascope.watch.scheduler import Scheduler, cursor_workspace
+
+    def base() -> Any:
+        state.reopen()
+        return state.ws
+
+    background = Scheduler(
+        cursor_workspace(base), state.using, interval=state.settings.scheduler_interval
+    )
+    background.start()
+    return background
 
 
 def _check_length(request: Request, limit: int) -> Response | None:

@@ -16,6 +16,7 @@ from agorascope.cli import elections as elections_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
 from agorascope.cli import watch_alerts as watch_alerts_cli
+from agorascope.cli import watch_sources as watch_sources_cli
 from agorascope.cli.common import State
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ demo_cli.register(app)
 analyses_cli.register(app, {"elections": elections_cli.app, "districts": districts_cli.app})
 search_cli.register(app)
 serve_cli.register(app)
+watch_sources_cli.register(app)
 watch_alerts_cli.register(app)
 
 

@@ -24,14 +24,18 @@ token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_hel
 
 
 def serve_app(
-    settings: Settings, *, require_tokens: bool | None = None, log_level: str = "info"
+    settings: Settings,
+    *,
+    require_tokens: bool | None = None,
+    log_level: str = "info",
+    scheduler: bool = True,
 ) -> None:
     """Build the app over ``settings`` and run it with uvicorn until interrupted."""
     import uvicorn
 
     from agorascope.api import create_app
 
-    app = create_app(settings, require_tokens=require_tokens, warm=True)
+    app = create_app(settings, require_tokens=require_tokens, warm=True, scheduler=scheduler)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     console.print(f"dashboard: http://{host}:{settings.port}/  (Ctrl+C to stop)")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
@@ -46,11 +50,25 @@ def serve_command(
     require_tokens: Annotated[
         bool, typer.Option("--require-tokens", help="Demand a token even on loopback.")
     ] = False,
+    no_scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--no-scheduler", help="Do not fetch sources nor run watches in the background."
+        ),
+    ] = False,
 ) -> None:
-    """Serve the dashboard and the REST API (OpenAPI schema at /openapi.json)."""
+    """Serve the dashboard and the REST API (OpenAPI schema at /openapi.json).
+
+    A background scheduler fetches the sources that are due and runs the registered jobs
+    every ``AGORASCOPE_SCHEDULER_INTERVAL`` seconds, unless ``--no-scheduler``.
+    """
     settings = with_address(settings_from(ctx), host, port)
     with fail_on_errors():
-        serve_app(settings, require_tokens=True if require_tokens else None)
+        serve_app(
+            settings,
+            require_tokens=True if require_tokens else None,
+            scheduler=not no_scheduler,
+        )
 
 
 def with_address(settings: Settings, host: str | None, port: int | None) -> Settings:

@@ -23,7 +23,14 @@ from agorascope.config import Settings
 from agorascope.errors import AgorascopeError, UnsafeURLError
 from agorascope.store.store import Store, utcnow
 from agorascope.watch.ingest import OnChange, store_entries
-from agorascope.watch.parse import Entry, ParseError, parse_feed, parse_page, parse_sitemap
+from agorascope.watch.parse import (
+    Entry,
+    ParseError,
+    load_extractor,
+    parse_feed,
+    parse_page,
+    parse_sitemap,
+)
 from agorascope.watch.politeness import (
     DISABLE_AT,
     FAILURE_POINTS,
@@ -143,7 +150,9 @@ class _Worker:
             out.not_modified = True
             return
         if source.kind == "feed":
-            out.format, out.entries = parse_feed(r.content, str(r.url), r.headers.get("content-type"))
+            out.format, out.entries = parse_feed(
+                r.content, str(r.url), r.headers.get("content-type")
+            )
         elif source.kind == "page":
             out.format, out.entries = "html", [parse_page(r.content, str(r.url))]
         else:
@@ -201,6 +210,8 @@ def fetch_pass(
     summary = FetchSummary()
     if not chosen:
         return summary
+    if any(s.kind != "feed" for s in chosen):
+        load_extractor()  # imported here, in the calling thread, not in a worker
     known = _known_pages(store, [s.id for s in chosen if s.kind == "sitemap"])
     with open_client(settings) as client:
         worker = _Worker(client, settings)
@@ -235,7 +246,12 @@ def _record(
     new = updated = 0
     if out.failure is None and not out.not_modified:
         stored = store_entries(
-            store, s, out.entries, now=now, detect_lang=settings.detect_language, on_change=on_change
+            store,
+            s,
+            out.entries,
+            now=now,
+            detect_lang=settings.detect_language,
+            on_change=on_change,
         )
         new, updated = stored.new, stored.updated
         if stored.first_error and not out.error:
@@ -247,8 +263,17 @@ def _record(
             "next_fetch_at = ?, failures = 0, failure_score = 0, last_error = ?, "
             "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
             "body_hash = coalesce(?, body_hash), fetches = fetches + 1 WHERE source_id = ?",
-            [now, now, out.status, now + timedelta(seconds=delay), out.error, out.etag,
-             out.last_modified, out.body_hash, s.id],
+            [
+                now,
+                now,
+                out.status,
+                now + timedelta(seconds=delay),
+                out.error,
+                out.etag,
+                out.last_modified,
+                out.body_hash,
+                s.id,
+            ],
         )
         if out.format and out.format != s.format and s.format != "keyword":
             store.execute("UPDATE sources SET format = ? WHERE id = ?", [out.format, s.id])
@@ -256,8 +281,11 @@ def _record(
             summary.not_modified += 1
         else:
             summary.fetched += 1
-        line |= {"result": "not_modified" if out.not_modified else "fetched", "new": new,
-                 "updated": updated}
+        line |= {
+            "result": "not_modified" if out.not_modified else "fetched",
+            "new": new,
+            "updated": updated,
+        }
     else:
         failures = s.failures + (out.failure != "temporary")
         score = s.failure_score + FAILURE_POINTS[out.failure]
@@ -268,8 +296,19 @@ def _record(
             "failures = ?, failure_score = ?, last_error = ?, fetches = fetches + 1, "
             "disabled_at = CASE WHEN ? THEN ? ELSE disabled_at END, "
             "disabled_reason = CASE WHEN ? THEN ? ELSE disabled_reason END WHERE source_id = ?",
-            [now, out.status, now + timedelta(seconds=delay), failures, score, out.error,
-             disable, now, disable, f"{out.failure} failures: {out.error}", s.id],
+            [
+                now,
+                out.status,
+                now + timedelta(seconds=delay),
+                failures,
+                score,
+                out.error,
+                disable,
+                now,
+                disable,
+                f"{out.failure} failures: {out.error}",
+                s.id,
+            ],
         )
         summary.errors += 1
         summary.disabled += int(disable)

@@ -128,9 +128,12 @@ def store_entries(
         return out
     ids = list(fresh)
     existing = (
-        {r[0] for r in store.execute(
-            "SELECT id FROM posts WHERE platform = ? AND list_contains(?, id)", [PLATFORM, ids]
-        )}
+        {
+            r[0]
+            for r in store.execute(
+                "SELECT id FROM posts WHERE platform = ? AND list_contains(?, id)", [PLATFORM, ids]
+            )
+        }
         if ids
         else set()
     )
@@ -168,7 +171,9 @@ def _commit(
             seq = int(con.execute("SELECT nextval('ingest_seq')").fetchall()[0][0])
             if new:
                 _upsert_authors(store)
-                _insert_posts(store, seq, source.name, pa.Table.from_pylist(posts, schema=STAGE_POSTS))
+                _insert_posts(
+                    store, seq, source.name, pa.Table.from_pylist(posts, schema=STAGE_POSTS)
+                )
             for _, n in edits:
                 p = n.post
                 con.execute(
@@ -176,16 +181,36 @@ def _commit(
                     "created_at = ?, author_id = ?, hashtags = ag_hashtags(?), "
                     "mentions = ag_mentions(?), urls = ag_urls(?), collected_at = ? "
                     "WHERE platform = ? AND id = ?",
-                    [p["text"], p["url"], p["lang"], p["created_at"], p["author_id"],
-                     p["text"], p["text"], p["text"], now, p["platform"], p["id"]],
+                    [
+                        p["text"],
+                        p["url"],
+                        p["lang"],
+                        p["created_at"],
+                        p["author_id"],
+                        p["text"],
+                        p["text"],
+                        p["text"],
+                        now,
+                        p["platform"],
+                        p["id"],
+                    ],
                 )
             con.executemany(
                 "INSERT INTO feed_items VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (source_id, item_key) DO UPDATE SET content_hash = excluded.content_hash, "
-                "post_id = excluded.post_id, last_seen_at = excluded.last_seen_at",
+                "ON CONFLICT (source_id, item_key) DO UPDATE SET "
+                "content_hash = excluded.content_hash, post_id = excluded.post_id, "
+                "last_seen_at = excluded.last_seen_at",
                 [
-                    (source.id, e.key, PLATFORM, pid, e.content_hash,
-                     "source" if e.published else "first_seen", now, now)
+                    (
+                        source.id,
+                        e.key,
+                        PLATFORM,
+                        pid,
+                        e.content_hash,
+                        "source" if e.published else "first_seen",
+                        now,
+                        now,
+                    )
                     for e, pid in links
                 ],
             )

@@ -30,10 +30,10 @@ class _Outlines(ContentHandler):
         self.root: str | None = None
         self._locator: Any = None
 
-    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802 (SAX's name)
+    def setDocumentLocator(self, locator: Any) -> None:
         self._locator = locator
 
-    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802
+    def startElement(self, name: str, attrs: Any) -> None:
         if self.root is None:
             self.root = name
         if name == "outline":
@@ -73,21 +73,20 @@ def import_opml(store: Store, path: str | Path, *, allow_private: bool = False) 
             continue  # a folder
         field = "xmlUrl" if attrs.get("xmlUrl") else "url"
         kind = attrs.get("kind") or ("feed" if field == "xmlUrl" else "page")
-        args = {
-            "kind": kind,
-            "every": attrs.get("every") or DEFAULT_EVERY,
-            "name": attrs.get("title") or attrs.get("text") or None,
-            "allow_private": allow_private,
-        }
-        wanted.append((line, field, url, args))
+        every: str | int = attrs.get("every") or DEFAULT_EVERY
+        name = attrs.get("title") or attrs.get("text") or None
+        wanted.append((line, field, url, kind, every, name))
     # dry run first: validate every outline on a throw-away store
     scratch = Store.memory()
-    for line, field, url, args in wanted:
+    for line, field, url, kind, every, name in wanted:
         try:
-            add_source(scratch, url, **args)
+            add_source(scratch, url, kind=kind, every=every, name=name, allow_private=allow_private)
         except InvalidInputError as e:
             raise ImportFormatError(f"{p}, line {line}, attribute {field}: {e}") from e
-    return [add_source(store, url, **args) for _, _, url, args in wanted]
+    return [
+        add_source(store, url, kind=kind, every=every, name=name, allow_private=allow_private)
+        for _, _, url, kind, every, name in wanted
+    ]
 
 
 def export_opml(store: Store, title: str = "agorascope sources") -> str:
@@ -99,7 +98,9 @@ def export_opml(store: Store, title: str = "agorascope sources") -> str:
         "  <body>",
     ]
     for s in list_sources(store):
-        common = f"text={quoteattr(s.name)} title={quoteattr(s.name)} every={quoteattr(str(s.every))}"
+        common = (
+            f"text={quoteattr(s.name)} title={quoteattr(s.name)} every={quoteattr(str(s.every))}"
+        )
         if s.kind == "feed":
             lines.append(f'    <outline type="rss" {common} xmlUrl={quoteattr(s.url)}/>')
         else:

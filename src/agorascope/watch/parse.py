@@ -12,8 +12,10 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import courlan
@@ -215,6 +217,20 @@ def _parse_json_feed(body: bytes, url: str) -> tuple[str, list[Entry]]:
     return "json" + version.rstrip("/").rsplit("/", 1)[-1].replace(".", ""), entries
 
 
+@cache
+def load_extractor() -> Any:
+    """trafilatura's ``bare_extraction``, imported once (call it first from the main thread).
+
+    Importing trafilatura imports urllib3's SOCKS support, which warns when PySocks is absent;
+    agorascope never lets trafilatura download anything, so the warning is silenced here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from trafilatura import bare_extraction
+
+    return bare_extraction
+
+
 def parse_page(body: bytes | str, url: str) -> Entry:
     """The article of a web page: main text (trafilatura), title, author, date (htmldate).
 
@@ -222,8 +238,8 @@ def parse_page(body: bytes | str, url: str) -> Entry:
         ParseError: no main text could be extracted.
     """
     import htmldate
-    from trafilatura import bare_extraction
 
+    bare_extraction = load_extractor()
     html = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     doc = bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     text = getattr(doc, "text", None) if doc is not None else None
@@ -243,7 +259,9 @@ def parse_page(body: bytes | str, url: str) -> Entry:
     )
 
 
-def parse_sitemap(body: bytes, url: str, max_bytes: int) -> tuple[list[tuple[str, str | None]], list[str]]:
+def parse_sitemap(
+    body: bytes, url: str, max_bytes: int
+) -> tuple[list[tuple[str, str | None]], list[str]]:
     """Page URLs (with ``lastmod``) and child sitemaps of a sitemap or sitemap index.
 
     Args:
@@ -280,4 +298,3 @@ def parse_sitemap(body: bytes, url: str, max_bytes: int) -> tuple[list[tuple[str
         if len(pages) + len(children) >= MAX_SITEMAP_URLS:
             break
     return pages, children
-

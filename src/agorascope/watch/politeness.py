@@ -158,4 +158,4 @@ def cache_max_age(value: str | None) -> float | None:
 
 def backoff(every: float, failures: int) -> float:
     """Delay before retrying a failing source: its interval doubled per failure, at most a day."""
-    return min(every * 2 ** max(failures - 1, 0), MAX_DELAY)
+    return min(every * 2.0 ** max(failures - 1, 0), MAX_DELAY)

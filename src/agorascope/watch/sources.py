@@ -103,9 +103,11 @@ class Source:
         """``disabled``, ``failing`` (last fetch failed), ``new`` (never fetched) or ``ok``."""
         if self.disabled_at is not None:
             return "disabled"
-        if self.failures:
+        if self.last_fetch_at is None:
+            return "new"
+        if self.last_success_at is None or self.last_success_at < self.last_fetch_at:
             return "failing"
-        return "new" if self.last_fetch_at is None else "ok"
+        return "ok"
 
     def due(self, now: datetime) -> bool:
         """Whether a pass at ``now`` should fetch it."""
@@ -234,4 +236,3 @@ def next_run(sources: list[Source], now: datetime) -> datetime | None:
     """When the next source falls due (``now`` if one already is), or None if none will."""
     times = [s.next_fetch_at or now for s in sources if s.disabled_at is None]
     return max(min(times), now) if times else None
-
