@@ -229,3 +229,30 @@ def test_a_process_killed_mid_delivery_delivers_once_after_restart(
     assert len(receiver.delivered()) == 1
     assert len({d for d, _, _ in receiver.calls}) == 1
     assert len(receiver.calls) == (2 if step == "after-send" else 1)
+
+
+def test_the_scheduler_runs_the_watches_and_delivers(
+    db_path: Path, tmp_path: Path, receiver: Receiver
+) -> None:
+    from contextlib import contextmanager
+
+    from agorascope.watch.scheduler import Scheduler, registered_jobs
+    from agorascope.workspace import Workspace
+
+    assert "watches" in registered_jobs()
+    settings = _settings(db_path)
+    _, hit = _needle_rows()
+    with agorascope.open(settings=settings) as ws:
+        _watch(ws, receiver)
+        import_rows(ws, hit, tmp_path, "hit")
+
+    @contextmanager
+    def open_ws() -> Iterator[Workspace]:
+        with Workspace(settings) as w:
+            yield w
+
+    tick = Scheduler(open_ws).tick()
+    assert "watches" not in tick.errors
+    assert (tick.results["watches"].alerts, tick.results["watches"].delivered) == (1, 1)
+    assert Scheduler(open_ws).tick().results["watches"].alerts == 0
+    assert len(receiver.calls) == 1 and receiver.calls[0][1]

@@ -351,7 +351,8 @@ def run_watches(
 
 
 def run_due_watches(ws: Workspace) -> RunSummary:
-    """Run every watch and deliver (the scheduler's job, every few minutes)."""
+    """Run every watch and deliver: the job ``watches`` of the background scheduler
+    (:mod:`agorascope.watch.scheduler`), registered when this module is imported."""
     return run_watches(ws)
 
 
@@ -400,3 +401,13 @@ class Watches:
         from agorascope.watch.alerts import list_alerts
 
         return list_alerts(self._ws.store, watch, limit=limit)
+
+
+def _schedule() -> None:
+    """Have the background scheduler of ``agorascope serve`` run the watches every round."""
+    from agorascope.watch.scheduler import register_job
+
+    register_job("watches", run_due_watches)
+
+
+_schedule()
