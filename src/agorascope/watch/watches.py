@@ -338,7 +338,7 @@ def run_watches(
             found, more = _apply_rule(ws, w, now, upto)
             row["alerts"] = _store_alerts(store, w, found, now, upto)
             row["not_reported"] = more
-        except (AgorascopeError, NotFoundError) as e:
+        except AgorascopeError as e:
             row["error"] = str(e)
         summary.watches.append(row)
         summary.alerts += row["alerts"]
