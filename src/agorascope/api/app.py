@@ -27,6 +27,7 @@ from agorascope.api.routes import (
     health,
     pages,
     search,
+    sources,
     tokens,
     topics,
     watches,
@@ -133,12 +134,13 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    for module in (health, data, search, topics, compare, tokens, watches, collections):
+    for module in (health, data, search, topics, compare, tokens, sources, watches, collections):
         app.include_router(module.router)
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(analysis_pages.router)
+    app.include_router(sources.pages)
     app.include_router(watches.pages)
     app.include_router(collections.pages)
     static = files("agorascope").joinpath("web/static")
