@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -98,6 +98,18 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the web server listens on.")
+    smtp_host: str | None = Field(
+        None, description="SMTP server that sends e-mail alerts (unset: no e-mail delivery)."
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_user: str | None = Field(None, description="SMTP login name, if the server needs one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (never printed).")
+    smtp_from: str = Field(
+        "agorascope@localhost", description="Sender address of e-mail alerts (From header)."
+    )
+    smtp_starttls: bool = Field(
+        False, description="Upgrade the SMTP connection with STARTTLS before logging in."
+    )
 
     @property
     def index_dir(self) -> Path:

@@ -29,7 +29,9 @@ from agorascope.store.backends import ReadBackend, backend_for
 from agorascope.store.stats import overview
 from agorascope.store.store import Store
 from agorascope.timeutil import Window
+from agorascope.watch.collections import Collections
 from agorascope.watch.component import Sources
+from agorascope.watch.watches import Watches
 
 if TYPE_CHECKING:
     from agorascope.report.cache import ReportCache
@@ -52,6 +54,8 @@ class Workspace:
         voters: the campaign analyses (message experiments, budget).
         reports: topic, compare and overview pages and HTML reports.
         sources: followed feeds, pages and sitemaps, and fetch passes.
+        watches: watches and their alerts (:class:`~agorascope.watch.watches.Watches`).
+        collections: curated collections (:class:`~agorascope.watch.collections.Collections`).
 
     Examples:
         >>> import agorascope
@@ -75,6 +79,8 @@ class Workspace:
         self.audience = Analyses(self, "audience")
         self.voters = Analyses(self, "voters")
         self.sources = Sources(self)
+        self.watches = Watches(self)
+        self.collections = Collections(self.store)
 
     @property
     def backend(self) -> ReadBackend:

@@ -24,6 +24,7 @@ from agorascope.api.middleware import GuardMiddleware
 from agorascope.api.routes import (
     analyses,
     analysis_pages,
+    collections,
     compare,
     data,
     health,
@@ -33,6 +34,7 @@ from agorascope.api.routes import (
     sources,
     tokens,
     topics,
+    watches,
 )
 from agorascope.api.security import (
     CSRF_COOKIE,
@@ -157,7 +159,18 @@ def create_app(
 
     app.add_middleware(GuardMiddleware, limit_for=limit_for)  # type: ignore[arg-type]
 
-    for module in (health, data, search, topics, compare, tokens, privacy, sources):
+    for module in (
+        health,
+        data,
+        search,
+        topics,
+        compare,
+        tokens,
+        privacy,
+        sources,
+        watches,
+        collections,
+    ):
         app.include_router(module.router)
     for router in analyses.routers():
         app.include_router(router)
@@ -165,6 +178,8 @@ def create_app(
     app.include_router(privacy.pages)
     app.include_router(analysis_pages.router)
     app.include_router(sources.pages)
+    app.include_router(watches.pages)
+    app.include_router(collections.pages)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -17,6 +17,7 @@ from agorascope.cli import experiments as experiments_cli
 from agorascope.cli import privacy as privacy_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
+from agorascope.cli import watch_alerts as watch_alerts_cli
 from agorascope.cli import watch_sources as watch_sources_cli
 from agorascope.cli.common import State, run_guarded
 
@@ -37,6 +38,7 @@ analyses_cli.register(app, {"elections": elections_cli.app, "districts": distric
 search_cli.register(app)
 serve_cli.register(app)
 watch_sources_cli.register(app)
+watch_alerts_cli.register(app)
 
 
 def _version(value: bool) -> None:

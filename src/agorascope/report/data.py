@@ -35,6 +35,7 @@ __all__ = [
     "compare_report",
     "default_window",
     "overview_report",
+    "spike_rows",
     "topic_report",
 ]
 
@@ -147,7 +148,9 @@ class TopicReport:
         return plain(out)  # type: ignore[no-any-return]
 
 
-def _spike_rows(spikes: list[listen.Spike]) -> list[dict[str, Any]]:
+def spike_rows(spikes: list[listen.Spike]) -> list[dict[str, Any]]:
+    """The spikes as the topic page shows them: their values, a one-sentence summary of what
+    drove each one and its first post (also what a spike alert carries)."""
     out = []
     for s in spikes:
         d = s.to_dict()
@@ -293,7 +296,7 @@ def topic_report(
             window=w,
             summary=plain(asdict(summary)),
             volume=records(vol),
-            spikes=_spike_rows(spikes),
+            spikes=spike_rows(spikes),
             share_of_voice=_share_of_voice(ws, sel_w, w, use_index),
             countries=records(listen.breakdown(p, "country", lo, hi, limit=None)),
             languages=records(listen.breakdown(p, "lang", lo, hi, limit=top)),

@@ -227,6 +227,64 @@ _V4 = (
 
 MIGRATIONS = (*MIGRATIONS, Migration(4, "followed sources: fetch state and items", _V4))
 
+_V5 = (
+    """CREATE TABLE watches (
+        name VARCHAR PRIMARY KEY,
+        topic VARCHAR NOT NULL,
+        rule VARCHAR NOT NULL CHECK (rule IN ('new', 'spike')),
+        threshold DOUBLE,
+        deliver VARCHAR[] NOT NULL,
+        secret VARCHAR,
+        last_seq BIGINT NOT NULL DEFAULT 0,
+        checked_until TIMESTAMP,
+        created_at TIMESTAMP NOT NULL,
+        last_run_at TIMESTAMP
+    )""",
+    "CREATE SEQUENCE alerts_id_seq START 1",
+    """CREATE TABLE alerts (
+        id BIGINT PRIMARY KEY,
+        watch VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('new', 'spike')),
+        key VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        summary VARCHAR,
+        url VARCHAR,
+        payload VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        UNIQUE (watch, key)
+    )""",
+    """CREATE TABLE deliveries (
+        alert_id BIGINT NOT NULL,
+        channel VARCHAR NOT NULL,
+        state VARCHAR NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error VARCHAR,
+        sent_at TIMESTAMP,
+        PRIMARY KEY (alert_id, channel)
+    )""",
+    """CREATE TABLE collections (
+        name VARCHAR PRIMARY KEY,
+        title VARCHAR,
+        description VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE collection_items (
+        collection VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        note VARCHAR,
+        added_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (collection, platform, post_id)
+    )""",
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(5, "watches, alerts, delivery outbox, collections and their items", _V5),
+)
+
 _V7 = (
     """CREATE TABLE experiments (
         name VARCHAR PRIMARY KEY,
