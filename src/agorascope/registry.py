@@ -65,6 +65,7 @@ DOMAIN_MODULES = (
     "agorascope.audience.survey_analyses",
     "agorascope.audience.traits_analyses",
     "agorascope.audience.audit_analyses",
+    "agorascope.voters.analyses",
 )
 """Modules whose import declares analyses (a new domain adds its module here)."""
 

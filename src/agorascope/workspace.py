@@ -48,6 +48,7 @@ class Workspace:
         elections: the election analyses.
         districts: the redistricting analyses.
         audience: the audience analyses (lift, overlap, upset).
+        voters: the voters analyses (persons, a person, segments, sources, link quality).
         reports: topic, compare and overview pages and HTML reports.
 
     Examples:
@@ -70,6 +71,7 @@ class Workspace:
         self.elections = Analyses(self, "elections")
         self.districts = Analyses(self, "districts")
         self.audience = Analyses(self, "audience")
+        self.voters = Analyses(self, "voters")
 
     @property
     def backend(self) -> ReadBackend:

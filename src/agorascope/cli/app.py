@@ -15,6 +15,7 @@ from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
+from agorascope.cli import voters as voters_cli
 from agorascope.cli.common import State
 
 app = typer.Typer(
@@ -26,9 +27,13 @@ app = typer.Typer(
 )
 app.add_typer(elections_cli.app, name="elections")
 app.add_typer(districts_cli.app, name="districts")
+app.add_typer(voters_cli.app, name="voters")
 data_cli.register(app)
 demo_cli.register(app)
-analyses_cli.register(app, {"elections": elections_cli.app, "districts": districts_cli.app})
+analyses_cli.register(
+    app,
+    {"elections": elections_cli.app, "districts": districts_cli.app, "voters": voters_cli.app},
+)
 search_cli.register(app)
 serve_cli.register(app)
 
