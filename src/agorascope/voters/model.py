@@ -4,7 +4,9 @@ The model is Fellegi-Sunter, as Splink builds it. Only the fields that at least
 :data:`MIN_FILLED` of the records fill are compared (a comparison with no values cannot be
 trained). Training needs no labels: ``u`` by random sampling of record pairs, ``m`` by
 expectation maximisation on pairs blocked on the name and, separately, on the date of birth
-(each session estimates the comparisons it does not block on), and the prior (the chance that
+(each session estimates the comparisons it does not block on; a session whose rule finds no
+pair is skipped, and untrained ``m`` keep Splink's defaults), and the prior (one pair in
+all when the rules find none) (the chance that
 two random records match) from deterministic rules with an assumed recall.
 """
 
@@ -16,6 +18,7 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.exceptions import EMTrainingException, SplinkException
 
 __all__ = ["LINK_COLUMNS", "MIN_FILLED", "blocking_rules", "comparisons", "settings", "train"]
 
@@ -133,11 +136,23 @@ def train(linker: Any, df: pd.DataFrame, *, seed: int) -> None:
         if set(r) <= have
     ]
     if deterministic:
-        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                deterministic, recall=0.7
+            )
+        except SplinkException:  # no pair at all: keep Splink's default prior
+            pass
+    obj = linker._settings_obj  # no public setter; a prior of 0 would break prediction
+    if not obj._probability_two_random_records_match > 0:
+        n = max(len(df), 2)
+        obj._probability_two_random_records_match = 1 / (n * (n - 1) / 2)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     sessions = [("first_name", "last_name"), ("dob_text",), ("postcode",)]
     for rule in sessions:
         if set(rule) <= have:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*rule), estimate_without_term_frequencies=True
-            )
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*rule), estimate_without_term_frequencies=True
+                )
+            except EMTrainingException:  # no pair on this rule (no duplicates yet)
+                continue
