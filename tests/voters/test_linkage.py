@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATA, FEBRL_MAP, predicted_pairs, true_pairs
 from recordlinkage import fscore, precision, recall
 
 from agorascope.store.store import Store
 from agorascope.voters import decide, import_people, link, uncertain_pairs
 from agorascope.voters.linkage import assign_ids
+from conftest import DATA, FEBRL_MAP, predicted_pairs, true_pairs
 
 
 def _scores(store: Store) -> tuple[float, float, float]:
@@ -74,9 +74,9 @@ def test_reviewer_decisions_win_and_splits_and_merges_are_logged(tmp_path: Path)
     for name in ("a", "b"):
         import_people(store, DATA / f"febrl4_{name}.csv", source=name, mapping=FEBRL_MAP)
     link(store, seed=3)
-    org = store.execute(
-        "SELECT person_id FROM voter_records WHERE record_id = 'rec-4641-org'"
-    )[0][0]
+    org = store.execute("SELECT person_id FROM voter_records WHERE record_id = 'rec-4641-org'")[0][
+        0
+    ]
     decide(store, "a/rec-4641-org", "b/rec-4641-dup-0", "non-match")
     run = link(store, seed=3)
     rows = dict(store.execute(
@@ -88,9 +88,9 @@ def test_reviewer_decisions_win_and_splits_and_merges_are_logged(tmp_path: Path)
     events = store.execute("SELECT kind, person_id, related FROM voter_id_events WHERE run_id = ?",
                            [run.run_id])  # fmt: skip
     assert events == [("split", org, sorted(rows.values()))]
-    other = store.execute(
-        "SELECT person_id FROM voter_records WHERE record_id = 'rec-1054-org'"
-    )[0][0]
+    other = store.execute("SELECT person_id FROM voter_records WHERE record_id = 'rec-1054-org'")[
+        0
+    ][0]
     decide(store, "a/rec-4641-org", "b/rec-4641-dup-0", "match")
     decide(store, "a/rec-4641-org", "a/rec-1054-org", "match")
     run = link(store, seed=3)

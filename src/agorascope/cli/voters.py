@@ -15,9 +15,10 @@ import typer
 from rich.table import Table
 
 from agorascope.cli.common import console, fail_on_errors, print_json, workspace_from
-from agorascope.voters import linkage, persons, review, segments
+from agorascope.voters import linkage, review, segments
 from agorascope.voters.charts import waterfall_chart
 from agorascope.voters.importer import FIELDS, import_people, parse_mapping
+from agorascope.voters.persons import export_links
 
 app = typer.Typer(
     help="People from registers, party lists and supporter files, linked into persons.",
@@ -42,14 +43,20 @@ def import_command(
     source: Annotated[str, typer.Option("--source", help="Name of the source.")],
     maps: Annotated[
         list[str] | None,
-        typer.Option("--map", help="FIELD=COLUMN for a column not named as its field "
-                     "(fields: " + ", ".join(FIELDS) + ", attr.NAME)."),
-    ] = None,  # fmt: skip
+        typer.Option(
+            "--map",
+            help="FIELD=COLUMN for a column not named as its field "
+            "(fields: " + ", ".join(FIELDS) + ", attr.NAME).",
+        ),
+    ] = None,
     date_format: Annotated[
         list[str] | None,
-        typer.Option("--date-format", help="strftime format of dates of birth (repeatable; "
-                     "default: ISO, YYYYMMDD, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD, partial)."),
-    ] = None,  # fmt: skip
+        typer.Option(
+            "--date-format",
+            help="strftime format of dates of birth (repeatable; "
+            "default: ISO, YYYYMMDD, MM/DD/YYYY, DD.MM.YYYY, YYYY/MM/DD, partial).",
+        ),
+    ] = None,
     region: Annotated[
         str, typer.Option("--region", help="Country of phone numbers without a country code.")
     ] = "US",
@@ -113,7 +120,7 @@ def export_command(
 ) -> None:
     """Write person_id, source, record_id and match probability of every record."""
     with fail_on_errors(), workspace_from(ctx) as ws:
-        n = persons.export_links(ws.store, out)
+        n = export_links(ws.store, out)
     console.print(f"{n} records written to {out}", highlight=False)
 
 

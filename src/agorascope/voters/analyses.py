@@ -159,7 +159,9 @@ def _person(ctx: Context, p: PersonParams) -> Output:
 def _segments(ctx: Context, p: PersonsParams) -> Output:
     """Saved segments with their live counts, suppressions applied."""
     store = ctx.workspace.store
-    rows = [count(store, s.query, name=s.name, as_of=p.as_of).__dict__ for s in list_segments(store)]
+    rows = [
+        count(store, s.query, name=s.name, as_of=p.as_of).__dict__ for s in list_segments(store)
+    ]
     return Output(rows)
 
 

@@ -50,8 +50,7 @@ FIELDS: dict[str, str] = {
     "party": "party affiliation or registration",
     "voter_status": "voter status (active, inactive ...)",
     "vote_history": "elections voted in, as written",
-    "consent": "consent to be contacted: yes/no, true/false, 1/0, granted/refused, "
-    "opt-in/opt-out",
+    "consent": "consent to be contacted: yes/no, true/false, 1/0, granted/refused, opt-in/opt-out",
     "legal_basis": "legal basis of the processing (consent, legitimate interest, ...)",
     "opted_out": "the person asked not to be contacted: yes/no",
 }
@@ -177,9 +176,11 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
-def _record(
-    raw: dict[str, str | None], formats: tuple[str, ...], region: str
-) -> dict[str, Any]:
+def _voter_id(raw: str | None) -> str | None:
+    return std.fold(raw).replace(" ", "") if raw else None
+
+
+def _record(raw: dict[str, str | None], formats: tuple[str, ...], region: str) -> dict[str, Any]:
     """The standard columns of one row (raises :class:`_Reject` naming the field)."""
 
     def read(field: str, fn: Any, *args: Any) -> Any:
@@ -204,8 +205,7 @@ def _record(
         "full_name_raw": raw.get("full_name"),
         "dob_raw": raw.get("dob"), "dob": dob.iso if dob else None,
         "dob_text": dob.text if dob else None, "birth_year": dob.year if dob else None,
-        "sex": read("sex", std.sex), "voter_id": std.fold(raw["voter_id"]).replace(" ", "")
-        if raw.get("voter_id") else None,
+        "sex": read("sex", std.sex), "voter_id": _voter_id(raw.get("voter_id")),
         "address_raw": raw.get("address"), "house_number": addr.house_number,
         "street": addr.street, "unit": addr.unit,
         "city_raw": raw.get("city"), "city": std.name(raw.get("city")),

@@ -75,7 +75,8 @@ class LinkRun:
 
 def _records(store: Store) -> pd.DataFrame:
     cols = ", ".join(LINK_COLUMNS)
-    return store.arrow(f"SELECT {cols} FROM voter_records ORDER BY uid").to_pandas()
+    df: pd.DataFrame = store.arrow(f"SELECT {cols} FROM voter_records ORDER BY uid").to_pandas()
+    return df
 
 
 def _db_api(backend: Backend) -> Any:
@@ -89,7 +90,7 @@ def _db_api(backend: Backend) -> Any:
         from agorascope.store.spark import local_session
     except ImportError as e:  # pragma: no cover - depends on the installed extras
         raise InvalidInputError("the spark backend needs the 'spark' extra installed") from e
-    return SparkAPI(spark_session=local_session())
+    return SparkAPI(spark_session=local_session())  # type: ignore[no-untyped-call]
 
 
 def _predict(df: pd.DataFrame, backend: Backend, seed: int) -> tuple[pd.DataFrame, float, str]:
@@ -103,17 +104,19 @@ def _predict(df: pd.DataFrame, backend: Backend, seed: int) -> tuple[pd.DataFram
     table = db_api.register(df, dataset_display_name="voter_records")
     linker = Linker(table, settings(df), log_level=None)
     train(linker, df, seed=seed)
-    scored = linker.inference.predict(threshold_match_probability=REVIEW_FLOOR).as_pandas_dataframe()
+    predicted = linker.inference.predict(threshold_match_probability=REVIEW_FLOOR)
+    scored: pd.DataFrame = predicted.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     model = linker.misc.save_model_to_json()
     prior = float(model["probability_two_random_records_match"])
     return scored, math.log2(prior / (1 - prior)), json.dumps(model, default=str)
 
 
 def _weights(scored: pd.DataFrame) -> list[str]:
-    """Each pair's match weight per comparison (log2 of its Bayes factors, tf included)."""
-    bf = [c for c in scored.columns if c.startswith("bf_")]
-    names = [c[3:] for c in bf]
-    values = np.log2(scored[bf].astype(float).clip(lower=1e-300).to_numpy())
+    """Each pair's match weight per comparison (Splink's ``mw_`` columns: log2 Bayes factors,
+    term-frequency adjustments as their own terms)."""
+    mw = [c for c in scored.columns if c.startswith("mw_")]
+    names = [c[3:] for c in mw]
+    values = scored[mw].astype(float).fillna(0.0).to_numpy()
     return [json.dumps(dict(zip(names, map(float, row), strict=True))) for row in values]
 
 
@@ -193,8 +196,7 @@ def link(
     started = utcnow()
     scored, prior_weight, model = _predict(df, backend, seed)
     decisions = {
-        (a, b): d
-        for a, b, d in store.execute("SELECT uid_l, uid_r, decision FROM voter_decisions")
+        (a, b): d for a, b, d in store.execute("SELECT uid_l, uid_r, decision FROM voter_decisions")
     }
     edges = [
         (a, b)

@@ -12,6 +12,7 @@ two random records match) from deterministic rules with an assumed recall.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 import pandas as pd
@@ -136,12 +137,8 @@ def train(linker: Any, df: pd.DataFrame, *, seed: int) -> None:
         if set(r) <= have
     ]
     if deterministic:
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                deterministic, recall=0.7
-            )
-        except SplinkException:  # no pair at all: keep Splink's default prior
-            pass
+        with suppress(SplinkException):  # no pair at all: keep Splink's default prior
+            linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     obj = linker._settings_obj  # no public setter; a prior of 0 would break prediction
     if not obj._probability_two_random_records_match > 0:
         n = max(len(df), 2)

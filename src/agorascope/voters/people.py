@@ -113,4 +113,4 @@ def erase(store: Store, person_ids: Iterable[str]) -> dict[str, int]:
 
 
 def _deleted(rows: list[tuple[object, ...]]) -> int:
-    return int(rows[0][0]) if rows else 0
+    return int(str(rows[0][0])) if rows else 0

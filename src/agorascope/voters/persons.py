@@ -87,7 +87,9 @@ def age(dob: str | None, as_of: date | None = None) -> int | None:
 def persons_table(store: Store, *, as_of: date | None = None) -> pa.Table:
     """:func:`persons` as an Arrow table (the input of segments)."""
     rows = persons(store, as_of=as_of)
-    return pa.Table.from_pylist(rows) if rows else pa.table({"person_id": pa.array([], pa.string())})
+    return (
+        pa.Table.from_pylist(rows) if rows else pa.table({"person_id": pa.array([], pa.string())})
+    )
 
 
 def person(store: Store, person_id: str) -> dict[str, Any]:
@@ -146,4 +148,4 @@ def export_links(store: Store, out: str | Path) -> int:
         import pyarrow.csv as pacsv
 
         pacsv.write_csv(table, path)
-    return table.num_rows
+    return int(table.num_rows)

@@ -83,7 +83,10 @@ def parse(query: str) -> list[Term]:
         fpos, vpos = m.start(2), m.start(3)
         if field not in FIELDS and not _ATTR.match(field):
             raise syntax_error(
-                query, f"unknown field {field!r}", fpos, "one of " + ", ".join(FIELDS) + ", attr.NAME"
+                query,
+                f"unknown field {field!r}",
+                fpos,
+                "one of " + ", ".join(FIELDS) + ", attr.NAME",
             )
         value = raw[1:-1] if raw.startswith('"') else raw
         if field == "age":
@@ -248,7 +251,9 @@ def export_segment(
     names, rows = _select(store, seg.query, ", ".join(f"p.{c}" for c in _EXPORT), as_of)
     kept = [r[:-1] for r in rows if r[-1]]
     columns = {c: [r[i] for r in kept] for i, c in enumerate(_EXPORT)}
-    table = pa.table(columns) if names else pa.table({c: pa.array([], pa.string()) for c in _EXPORT})
+    table = (
+        pa.table(columns) if names else pa.table({c: pa.array([], pa.string()) for c in _EXPORT})
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
         import pyarrow.csv as pacsv
@@ -260,5 +265,3 @@ def export_segment(
         pq.write_table(table, path)
     store.audit("voters.segment.export", target=name, detail=f"{len(kept)} persons")
     return SegmentCount(name, seg.query, len(rows), len(rows) - len(kept), len(kept))
-
-

@@ -30,7 +30,7 @@ __all__ = [
     "BirthDate",
     "address",
     "birth_date",
-        "consent",
+    "consent",
     "email",
     "first_name_aliases",
     "name",
