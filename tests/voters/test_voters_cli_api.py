@@ -104,3 +104,25 @@ def test_python_cli_rest_and_page_agree(db: Path, spec: registry.Analysis) -> No
     assert cli["items"] == rest["items"] == py.rows[:1000]
     assert cli["meta"] == rest["meta"] == py.meta
     assert page.status_code == 200 and f"<b>{len(py.rows):,}</b> rows" in page.text
+
+
+def test_dashboard_pages(db: Path) -> None:
+    with agorascope.open(db, read_only=True) as ws:
+        pid, a, b = ws.store.execute(
+            "SELECT r.person_id, p.uid_l, p.uid_r FROM voter_pairs p "
+            "JOIN voter_records r ON r.uid = p.uid_l ORDER BY p.uid_l LIMIT 1"
+        )[0]
+        sources = ws.voters.run("sources").rows
+    with TestClient(create_app(Settings(db=db)), base_url=LOCAL) as client:
+        home = client.get("/voters")
+        person = client.get(f"/voters/persons/{pid}")
+        pair = client.get("/voters/pair", params={"a": a, "b": b})
+        missing = client.get("/voters/persons/P99999999")
+        quality = client.get("/analyses/voters/link-quality", params={"run": 1})
+    assert home.status_code == 200 and 'id="chart-probabilities"' in home.text
+    assert all(f"<td>{s['source']}</td>" in home.text for s in sources)
+    assert "<td>nsw</td>" in home.text  # the segment with its counts
+    assert person.status_code == 200 and "febrl4_a.csv" in person.text
+    assert pair.status_code == 200 and '"waterfall"' in pair.text
+    assert missing.status_code == 404
+    assert quality.status_code == 200 and "Match probability" in quality.text

@@ -28,6 +28,7 @@ from agorascope.api.routes import (
     search,
     tokens,
     topics,
+    voters,
 )
 from agorascope.api.security import CSRF_COOKIE, new_csrf_token
 from agorascope.api.state import DEFAULT_MAX_UPLOAD, AppState
@@ -129,6 +130,7 @@ def create_app(
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(analysis_pages.router)
+    app.include_router(voters.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
