@@ -131,3 +131,19 @@ def test_review_lists_uncertain_pairs_nearest_half_first(febrl4_linked: Store) -
     gaps = [abs(p["match_probability"] - 0.5) for p in pairs]
     assert gaps == sorted(gaps) and len(pairs) == 5
     assert all("/" in p["a"] and p["match_weight"] is not None for p in pairs)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_backend_links_as_duckdb(tmp_path: Path) -> None:
+    """Splink's Spark API gives the same persons (run alone: the session needs Splink's jar,
+    which a session started earlier without it lacks)."""
+    found = []
+    for backend in ("duckdb", "spark"):
+        store = Store.open(tmp_path / f"{backend}.duckdb")
+        for name in ("a", "b"):
+            import_people(store, DATA / f"febrl4_{name}.csv", source=name, mapping=FEBRL_MAP)
+        link(store, backend=backend, seed=5)  # type: ignore[arg-type]
+        found.append(predicted_pairs(store))
+        store.close()
+    assert found[0] == found[1]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -86,11 +87,17 @@ def _db_api(backend: Backend) -> Any:
         return DuckDBAPI()
     try:
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
 
-        from agorascope.store.spark import local_session
+        from agorascope.store.spark import session_builder
     except ImportError as e:  # pragma: no cover - depends on the installed extras
         raise InvalidInputError("the spark backend needs the 'spark' extra installed") from e
-    return SparkAPI(spark_session=local_session())  # type: ignore[no-untyped-call]
+    # Splink's string similarities (Jaro-Winkler...) are Scala functions in its own jar; a
+    # session started without it cannot score pairs (getOrCreate returns a running session)
+    session = session_builder().config("spark.jars", similarity_jar_location()).getOrCreate()
+    if session.sparkContext.getCheckpointDir() is None:  # Splink checkpoints its steps
+        session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="agorascope-splink-"))
+    return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
 
 
 def _predict(df: pd.DataFrame, backend: Backend, seed: int) -> tuple[pd.DataFrame, float, str]:
@@ -101,6 +108,8 @@ def _predict(df: pd.DataFrame, backend: Backend, seed: int) -> tuple[pd.DataFram
     # figures are reported by the caller instead
     logging.getLogger("splink").setLevel(logging.ERROR)
     db_api = _db_api(backend)
+    # a column no record fills is not compared, and Spark cannot store its NULL type
+    df = df[[c for c in df.columns if c in ("uid", "source") or df[c].notna().any()]]
     table = db_api.register(df, dataset_display_name="voter_records")
     linker = Linker(table, settings(df), log_level=None)
     train(linker, df, seed=seed)
