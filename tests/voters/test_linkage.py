@@ -112,8 +112,8 @@ def test_assign_ids_by_majority_overlap() -> None:
     clusters = {"r1": 0, "r2": 0, "r3": 1, "r4": 1, "r5": 2, "r6": 3}
     kept, events = assign_ids(old, clusters)
     assert kept == {0: "P1", 1: "P2", 2: "P3", 3: None}
-    assert ("merge", "P2", ["P1", "P2"], 2) in events
-    assert ("split", "P1", ["0", "1"], 2) in events
+    assert ("merge", "P2", ["P1", "P2"], 2, 1) in events
+    assert ("split", "P1", ["0", "1"], 2, -1) in events
 
 
 def test_same_seed_same_scores(store: Store) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agorascope.errors import NotFoundError, QuerySyntaxError
 from agorascope.store.store import Store
@@ -143,3 +145,16 @@ def test_find_every_way_and_erase_everywhere(people: Store) -> None:
             assert left == [(0,)], table
     assert find(people, email="bob@x.org") == []
     assert people.execute("SELECT count(*) FROM voter_records") == [(3,)]
+
+
+_FIELDS = st.sampled_from(["state", "party", "sex", "city", "postcode", "attr.issue"])
+_VALUES = st.lists(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), min_size=1, max_size=3)
+
+
+@given(st.lists(st.tuples(st.booleans(), _FIELDS, _VALUES), min_size=1, max_size=5))
+def test_segment_queries_parse_back_to_their_terms(
+    terms: list[tuple[bool, str, list[str]]],
+) -> None:
+    text = " ".join(f"{'-' if neg else ''}{f}:{','.join(vs)}" for neg, f, vs in terms)
+    got = parse(text)
+    assert [(t.negate, t.field, list(t.values)) for t in got] == terms

@@ -233,8 +233,6 @@ _V6 = (
         imported_at TIMESTAMP NOT NULL,
         UNIQUE (source, record_id)
     )""",
-    "CREATE INDEX voter_records_person ON voter_records (person_id)",
-    "CREATE INDEX voter_records_email ON voter_records (email)",
     """CREATE TABLE voter_imports (
         source VARCHAR NOT NULL,
         file VARCHAR NOT NULL,

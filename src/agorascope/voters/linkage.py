@@ -143,7 +143,7 @@ def cluster(uids: list[str], edges: Iterable[tuple[str, str]]) -> dict[str, int]
 
 def assign_ids(
     old: dict[str, str], clusters: dict[str, int]
-) -> tuple[dict[int, str | None], list[tuple[str, str, list[str], int]]]:
+) -> tuple[dict[int, str | None], list[tuple[str, str, list[str], int, int]]]:
     """Map clusters to old person ids by majority overlap (see the module docstring).
 
     Args:
@@ -152,8 +152,9 @@ def assign_ids(
 
     Returns:
         cluster -> kept person id (None: needs a new id), and the events
-        ``(kind, person_id, related ids, records)``; a merge's ``person_id`` is the kept id
-        (or ``""`` when the cluster gets a new one: the caller fills it in).
+        ``(kind, person_id, related ids, records, cluster)``: a merge's ``person_id`` is the
+        kept id (``""`` when the cluster gets a new one: the caller fills it in), a split's
+        related ids are cluster numbers (``cluster`` -1).
     """
     overlap: Counter[tuple[int, str]] = Counter()
     for uid, c in clusters.items():
@@ -173,13 +174,13 @@ def assign_ids(
     for (c, pid), _ in overlap.items():
         olds_in[c].add(pid)
         clusters_of[pid].add(c)
-    events: list[tuple[str, str, list[str], int]] = []
+    events: list[tuple[str, str, list[str], int, int]] = []
     for c, pids in sorted(olds_in.items()):
         if len(pids) > 1:
-            events.append(("merge", kept[c] or "", sorted(pids), size[c]))
+            events.append(("merge", kept[c] or "", sorted(pids), size[c], c))
     for pid, cs in sorted(clusters_of.items()):
         if len(cs) > 1:
-            events.append(("split", pid, sorted(str(c) for c in cs), len(cs)))
+            events.append(("split", pid, sorted(str(c) for c in cs), len(cs), -1))
     return kept, events
 
 
@@ -263,10 +264,10 @@ def link(
             con.unregister("_membership")
             con.unregister("_pairs")
         merges = splits = 0
-        for kind, pid, related, count in events:
+        for kind, pid, related, count, c in events:
             if kind == "merge":
                 merges += 1
-                pid = pid or new_ids[_cluster_of(related, old, clusters)]
+                pid = pid or new_ids[c]
             else:
                 splits += 1
                 related = sorted({new_ids[int(c)] for c in related})
@@ -295,13 +296,6 @@ def _key(a: str, b: str) -> tuple[str, str]:
 
 def _key_t(edge: tuple[str, str]) -> tuple[str, str]:
     return _key(*edge)
-
-
-def _cluster_of(related: list[str], old: dict[str, str], clusters: dict[str, int]) -> int:
-    for uid, pid in old.items():
-        if pid == related[0]:
-            return clusters[uid]
-    raise AssertionError("a merged person has no record")  # pragma: no cover
 
 
 def _best_probability(
