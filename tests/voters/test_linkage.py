@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -136,14 +139,24 @@ def test_review_lists_uncertain_pairs_nearest_half_first(febrl4_linked: Store) -
 @pytest.mark.spark
 @pytest.mark.slow
 def test_spark_backend_links_as_duckdb(tmp_path: Path) -> None:
-    """Splink's Spark API gives the same persons (run alone: the session needs Splink's jar,
-    which a session started earlier without it lacks)."""
+    """Splink's Spark API gives the same persons. The Spark link runs the command in a process
+    of its own: its session needs Splink's jar, which a session that other tests started in
+    this process lacks."""
     found = []
     for backend in ("duckdb", "spark"):
-        store = Store.open(tmp_path / f"{backend}.duckdb")
-        for name in ("a", "b"):
-            import_people(store, DATA / f"febrl4_{name}.csv", source=name, mapping=FEBRL_MAP)
-        link(store, backend=backend, seed=5)  # type: ignore[arg-type]
-        found.append(predicted_pairs(store))
-        store.close()
+        db = tmp_path / f"{backend}.duckdb"
+        with Store.open(db) as store:
+            for name in ("a", "b"):
+                import_people(store, DATA / f"febrl4_{name}.csv", source=name, mapping=FEBRL_MAP)
+        if backend == "duckdb":
+            with Store.open(db) as store:
+                link(store, seed=5)
+        else:
+            cmd = [sys.executable, "-m", "agorascope", "--db", str(db), "voters", "link",
+                   "--backend", "spark", "--seed", "5", "--json"]  # fmt: skip
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, check=False)
+            assert done.returncode == 0, done.stderr[-2000:]
+            assert json.loads(done.stdout)["backend"] == "spark"
+        with Store.open(db) as store:
+            found.append(predicted_pairs(store))
     assert found[0] == found[1]
