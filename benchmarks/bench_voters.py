@@ -330,7 +330,9 @@ def main() -> None:
     cmd = "python benchmarks/bench_voters.py" + (
         " --skip-scale" if args.skip_scale else f" --records {args.records}"
     )
-    out = write_section("voters", "Voters linkage", body, cmd)
+    name = "voters" if args.skip_scale else f"voters-{args.records}"
+    title = "Voters linkage" + ("" if args.skip_scale else f" ({args.records:,} generated records)")
+    out = write_section(name, title, body, cmd)
     print(body)
     print(f"-> {out}")
 
