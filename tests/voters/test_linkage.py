@@ -126,7 +126,10 @@ def test_same_seed_same_scores(store: Store) -> None:
     one = store.execute("SELECT uid_l, uid_r, match_weight FROM voter_pairs ORDER BY 1, 2")
     link(store, seed=11)
     two = store.execute("SELECT uid_l, uid_r, match_weight FROM voter_pairs ORDER BY 1, 2")
-    assert one == two
+    assert [r[:2] for r in one] == [r[:2] for r in two]
+    # DuckDB sums EM's expectations in parallel, in whichever order its threads finish: the
+    # weights agree to rounding, not to the last bit
+    assert [r[2] for r in one] == pytest.approx([r[2] for r in two], rel=1e-9, abs=1e-9)
 
 
 def test_review_lists_uncertain_pairs_nearest_half_first(febrl4_linked: Store) -> None:
