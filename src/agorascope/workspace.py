@@ -51,7 +51,8 @@ class Workspace:
         elections: the election analyses.
         districts: the redistricting analyses.
         audience: the audience analyses (lift, overlap, upset).
-        voters: the campaign analyses (message experiments, budget).
+        voters: the voters analyses (persons, a person, segments, sources, link quality,
+            message experiments, budget).
         reports: topic, compare and overview pages and HTML reports.
         sources: followed feeds, pages and sitemaps, and fetch passes.
         watches: watches and their alerts (:class:`~agorascope.watch.watches.Watches`).

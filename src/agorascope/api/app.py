@@ -34,6 +34,7 @@ from agorascope.api.routes import (
     sources,
     tokens,
     topics,
+    voters,
     watches,
 )
 from agorascope.api.security import (
@@ -180,6 +181,7 @@ def create_app(
     app.include_router(sources.pages)
     app.include_router(watches.pages)
     app.include_router(collections.pages)
+    app.include_router(voters.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -17,6 +17,7 @@ from agorascope.cli import experiments as experiments_cli
 from agorascope.cli import privacy as privacy_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
+from agorascope.cli import voters as voters_cli
 from agorascope.cli import watch_alerts as watch_alerts_cli
 from agorascope.cli import watch_sources as watch_sources_cli
 from agorascope.cli.common import State, run_guarded
@@ -32,9 +33,13 @@ app.add_typer(elections_cli.app, name="elections")
 app.add_typer(districts_cli.app, name="districts")
 app.add_typer(experiments_cli.app, name="experiment")
 app.add_typer(privacy_cli.app, name="privacy")
+app.add_typer(voters_cli.app, name="voters")
 data_cli.register(app)
 demo_cli.register(app)
-analyses_cli.register(app, {"elections": elections_cli.app, "districts": districts_cli.app})
+analyses_cli.register(
+    app,
+    {"elections": elections_cli.app, "districts": districts_cli.app, "voters": voters_cli.app},
+)
 search_cli.register(app)
 serve_cli.register(app)
 watch_sources_cli.register(app)

@@ -285,6 +285,119 @@ MIGRATIONS = (
     Migration(5, "watches, alerts, delivery outbox, collections and their items", _V5),
 )
 
+_V6 = (
+    """CREATE TABLE voter_records (
+        uid VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        record_id VARCHAR NOT NULL,
+        person_id VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        line BIGINT NOT NULL,
+        first_name_raw VARCHAR,
+        first_name VARCHAR,
+        first_name_aliases VARCHAR[],
+        middle_name_raw VARCHAR,
+        middle_name VARCHAR,
+        last_name_raw VARCHAR,
+        last_name VARCHAR,
+        full_name_raw VARCHAR,
+        dob_raw VARCHAR,
+        dob VARCHAR,
+        dob_text VARCHAR,
+        birth_year INTEGER,
+        sex VARCHAR,
+        voter_id VARCHAR,
+        address_raw VARCHAR,
+        house_number VARCHAR,
+        street VARCHAR,
+        unit VARCHAR,
+        city_raw VARCHAR,
+        city VARCHAR,
+        postcode VARCHAR,
+        state VARCHAR,
+        email_raw VARCHAR,
+        email VARCHAR,
+        phone_raw VARCHAR,
+        phone VARCHAR,
+        party VARCHAR,
+        voter_status VARCHAR,
+        vote_history VARCHAR,
+        consent VARCHAR CHECK (consent IN ('granted', 'refused')),
+        legal_basis VARCHAR,
+        opted_out BOOLEAN NOT NULL,
+        attrs JSON,
+        row_hash VARCHAR NOT NULL,
+        imported_at TIMESTAMP NOT NULL,
+        UNIQUE (source, record_id)
+    )""",
+    """CREATE TABLE voter_imports (
+        source VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        imported_at TIMESTAMP NOT NULL,
+        rows_read BIGINT NOT NULL,
+        added BIGINT NOT NULL,
+        updated BIGINT NOT NULL,
+        unchanged BIGINT NOT NULL,
+        rejected BIGINT NOT NULL,
+        invalid_dates BIGINT NOT NULL
+    )""",
+    "CREATE SEQUENCE voter_person_seq START 1",
+    "CREATE SEQUENCE voter_link_run_seq START 1",
+    """CREATE TABLE voter_link_runs (
+        id BIGINT PRIMARY KEY,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        backend VARCHAR NOT NULL,
+        threshold DOUBLE NOT NULL,
+        records BIGINT,
+        pairs BIGINT,
+        persons BIGINT,
+        new_persons BIGINT,
+        merges BIGINT,
+        splits BIGINT,
+        prior_weight DOUBLE,
+        model JSON
+    )""",
+    """CREATE TABLE voter_pairs (
+        run_id BIGINT NOT NULL,
+        uid_l VARCHAR NOT NULL,
+        uid_r VARCHAR NOT NULL,
+        match_weight DOUBLE NOT NULL,
+        match_probability DOUBLE NOT NULL,
+        weights JSON,
+        PRIMARY KEY (uid_l, uid_r)
+    )""",
+    """CREATE TABLE voter_memberships (
+        uid VARCHAR PRIMARY KEY,
+        match_probability DOUBLE
+    )""",
+    """CREATE TABLE voter_decisions (
+        uid_l VARCHAR NOT NULL,
+        uid_r VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL CHECK (decision IN ('match', 'non-match')),
+        decided_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (uid_l, uid_r)
+    )""",
+    """CREATE TABLE voter_id_events (
+        run_id BIGINT NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('merge', 'split')),
+        person_id VARCHAR NOT NULL,
+        related VARCHAR[] NOT NULL,
+        records BIGINT NOT NULL
+    )""",
+    """CREATE TABLE voter_segments (
+        name VARCHAR PRIMARY KEY,
+        query VARCHAR NOT NULL,
+        description VARCHAR,
+        created_at TIMESTAMP NOT NULL
+    )""",
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(6, "voters: source records, persons, link runs, pairs, reviews, segments", _V6),
+)
+
 _V7 = (
     """CREATE TABLE experiments (
         name VARCHAR PRIMARY KEY,

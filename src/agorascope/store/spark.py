@@ -13,7 +13,7 @@ from typing import Any
 
 from agorascope.errors import MissingExtraError
 
-__all__ = ["connect", "local_session"]
+__all__ = ["connect", "local_session", "session_builder"]
 
 
 def _builder(master: str, warehouse: Path | None) -> Any:
@@ -37,6 +37,11 @@ def _builder(master: str, warehouse: Path | None) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
     )
+
+
+def session_builder(master: str = "local[2]", warehouse: Path | None = None) -> Any:
+    """The configured builder of :func:`local_session`, for callers that add settings (a jar)."""
+    return _builder(master, warehouse)
 
 
 def local_session(master: str = "local[2]", warehouse: Path | None = None) -> Any:

@@ -22,6 +22,7 @@ from agorascope.api.pages_render import render_page
 from agorascope.components import Analyses
 from agorascope.errors import AgorascopeError, InvalidInputError
 from agorascope.report.charts import lift_chart, result_chart, upset_chart
+from agorascope.voters.charts import probability_histogram
 
 router = APIRouter(include_in_schema=False)
 
@@ -99,6 +100,8 @@ def _chart(result: registry.Result) -> dict[str, Any] | None:
     if "lift" in columns:
         title = f"Authors of {result.meta.get('audience')} were more likely to"
         return lift_chart(result.rows, title)
+    if "pairs" in columns and "low" in columns:
+        return probability_histogram(result.rows)
     if "degree" in columns and "audiences" in columns:
         return upset_chart(result.rows, list(result.meta.get("sizes", {})), "UpSet intersections")
     if "bucket" not in columns or not result.rows:
