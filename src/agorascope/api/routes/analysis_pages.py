@@ -96,7 +96,9 @@ def _chart(result: registry.Result) -> dict[str, Any] | None:
     if result.analysis.domain == "voters":
         from agorascope.voters.experiments_charts import chart_for
 
-        return chart_for(result.analysis.name, result.rows, result.meta)
+        chart = chart_for(result.analysis.name, result.rows, result.meta)
+        if chart is not None:
+            return chart
     if "lift" in columns:
         title = f"Authors of {result.meta.get('audience')} were more likely to"
         return lift_chart(result.rows, title)
