@@ -271,10 +271,11 @@ def test_workspace_cli_and_rest_agree(tmp_path: Path) -> None:
     assert out.exit_code == 1 and "no experiment 'nope'" in out.output
 
 
-def test_the_guide_covers_every_voters_analysis_and_command() -> None:
+def test_the_guides_cover_every_voters_analysis_and_command() -> None:
     from agorascope import registry
 
-    text = (Path(__file__).parents[2] / "docs" / "voters-experiments.md").read_text()
+    docs = Path(__file__).parents[2] / "docs"
+    text = "".join((docs / name).read_text() for name in ("voters.md", "voters-experiments.md"))
     for spec in registry.analyses("voters"):
         assert f"voters {spec.name}" in text or f"voters.{spec.attr}" in text, spec.name
     for cmd in ("import", "analyze", "sequential", "power", "list"):
