@@ -16,6 +16,7 @@ from recordlinkage import fscore, precision, recall
 from agorascope.store.store import Store
 from agorascope.voters import decide, import_people, link, uncertain_pairs
 from agorascope.voters.linkage import assign_ids
+
 from .conftest import DATA, FEBRL_MAP, predicted_pairs, true_pairs
 
 

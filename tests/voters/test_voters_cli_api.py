@@ -16,6 +16,7 @@ from agorascope import registry
 from agorascope.api import create_app
 from agorascope.cli import app
 from agorascope.config import Settings
+
 from .conftest import DATA, FEBRL_MAP
 
 with warnings.catch_warnings():
