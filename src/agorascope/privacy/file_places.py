@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from agorascope.privacy.places import Needles, Place, register_place
 from agorascope.privacy.rewrite import rebuild_index, scan_files
-from agorascope.store.store import Store, utcnow
+from agorascope.store.export import record_export
 
 if TYPE_CHECKING:
     from agorascope.privacy.identity import Subject
@@ -180,19 +180,6 @@ register_place(
 
 
 # -- recorded exports and reports -------------------------------------------------------------
-def record_export(
-    store: Store, kind: str, path: str | Path, rows: int | None, pseudonymised: bool
-) -> int:
-    """Record a file written from the store (an export or a report), so that an erasure can
-    find it. Returns its id."""
-    export_id = int(store.execute("SELECT nextval('exports_id_seq')")[0][0])
-    store.execute(
-        "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?)",
-        [export_id, kind, str(Path(path).resolve()), rows, pseudonymised, utcnow()],
-    )
-    return export_id
-
-
 def _exports(ws: Workspace) -> list[tuple[int, str, Path]]:
     rows = ws.store.execute("SELECT id, kind, path FROM exports ORDER BY id")
     return [(int(i), str(k), Path(p)) for i, k, p in rows if Path(p).is_file()]

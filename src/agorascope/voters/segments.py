@@ -26,8 +26,8 @@ from typing import Any
 
 from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.privacy.consent import consent_filter
-from agorascope.privacy.file_places import record_export
 from agorascope.query.lexer import syntax_error
+from agorascope.store.export import record_export
 from agorascope.store.store import Store, utcnow
 from agorascope.voters.persons import persons_table
 from agorascope.voters.privacy_place import SEGMENT_EXPORT

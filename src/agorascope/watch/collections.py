@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agorascope.errors import InvalidInputError, NotFoundError
-from agorascope.privacy.file_places import record_export
+from agorascope.store.export import record_export
 from agorascope.watch.alerts import xml_safe
 
 if TYPE_CHECKING:
