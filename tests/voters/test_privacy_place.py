@@ -151,3 +151,28 @@ def test_segments_use_the_privacy_consent_rule(tmp_path: Path) -> None:
         assert consent_filter("abcd", statuses, "targeting").left_out == 2
     finally:
         workspace.close()
+
+
+def test_a_segment_export_is_found_by_person_id(tmp_path: Path) -> None:
+    """Short names (nothing long enough to search as bytes): the voters place finds the
+    export by its person_id column."""
+    path = tmp_path / "people.csv"
+    path.write_text("record_id,first_name,last_name,consent,state\n1,Ann,Lee,yes,pa\n"
+                    "2,Bo,Ray,yes,pa\n", encoding="utf-8")  # fmt: skip
+    workspace = Workspace(Settings(db=tmp_path / "e.duckdb", detect_language=False))
+    try:
+        import_people(workspace.store, path, source="s")
+        add_segment(workspace.store, "pa", "state:pa")
+        out = tmp_path / "pa.parquet"
+        assert export_segment(workspace.store, "pa", out).contactable == 2
+        pid = workspace.store.execute("SELECT person_id FROM voter_records WHERE record_id = '1'")[
+            0
+        ][0]
+        found = find(workspace, f"person:{pid}")
+        assert [r["file"] for r in found.records["voter_exports"]] == ["pa.parquet"]
+        result = erase(workspace, f"person:{pid}")
+        assert result.proven, result.problems
+        assert result.removed["voter_exports"] == 1 and result.removed["exports"] == 0
+        assert not out.exists()
+    finally:
+        workspace.close()

@@ -86,3 +86,28 @@ def test_erasing_an_author_clears_alerts_collections_feeds_and_digests(
     # published again, the digest holds only the other person's post
     publish_collection(store, "best", digest)
     assert "10_GOP" not in digest.read_text(encoding="utf-8")
+
+
+def test_a_digest_holding_only_escaped_text_is_found_and_deleted(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The text has characters that HTML and XML escape, and the account's handle is too short
+    to search: only the escaped forms are in the files (made for this test)."""
+    text = "Rock & roll isn't dead, it's \"alive\" and <loud> tonight zqv"
+    path = tmp_path / "post.csv"
+    path.write_text(
+        "platform,id,author_id,author_handle,created_at,text\n"
+        f'web,e1,rk,rk,2024-07-19T10:00:00Z,"{text.replace(chr(34), chr(34) * 2)}"\n',
+        encoding="utf-8",
+    )
+    with agorascope.open(settings=Settings(db=db_path, detect_language=False)) as ws:
+        ws.import_files([path], format="native", index=False)
+        add_collection(ws.store, "c")
+        add_item(ws.store, "c", "web:e1")
+        digest, feed = tmp_path / "c.html", tmp_path / "c.xml"
+        publish_collection(ws.store, "c", digest, atom=feed)
+        assert scan_files([digest, feed], [text]).clean  # only escaped forms are there
+        result = erase(ws, "web:id:rk")
+        assert result.proven, result.problems
+        assert result.removed["published_collections"] == 2 and result.removed["exports"] == 0
+        assert not digest.exists() and not feed.exists()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from agorascope.privacy.file_places import recorded_exports, register_export_place
 from agorascope.privacy.identity import Identifier, Subject, register_resolver
 from agorascope.privacy.keys import project_key
 from agorascope.privacy.places import Needles, Place, register_place
@@ -169,42 +170,19 @@ def _exported_ids(path: Path) -> set[str]:
         return {row.get("person_id") or "" for row in csv.DictReader(fh)}
 
 
-def _segment_exports(ws: Workspace, subject: Subject) -> list[tuple[int, Path]]:
-    rows = ws.store.execute("SELECT id, path FROM exports WHERE kind = ? ORDER BY id",
-                            [SEGMENT_EXPORT])  # fmt: skip
+def _segment_exports(
+    ws: Workspace, subject: Subject, needles: Needles | None = None
+) -> list[tuple[int, str, Path]]:
     wanted = set(subject.person_ids)
-    found = []
-    for export_id, p in rows:
-        path = Path(p)
-        if wanted and path.is_file() and _exported_ids(path) & wanted:
-            found.append((int(export_id), path))
-    return found
+    if not wanted:
+        return []
+    found = recorded_exports(ws.store, SEGMENT_EXPORT)
+    return [e for e in found if _exported_ids(e[2]) & wanted]
 
 
-def _find_exports(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
-    return [{"export_id": i, "file": p.name} for i, p in _segment_exports(ws, subject)]
-
-
-def _erase_exports(ws: Workspace, subject: Subject, needles: Needles) -> int:
-    found = _segment_exports(ws, subject)
-    for export_id, path in found:
-        path.unlink(missing_ok=True)
-        ws.store.execute("DELETE FROM exports WHERE id = ?", [export_id])
-    return len(found)
-
-
-def _prove_exports(ws: Workspace, subject: Subject, needles: Needles) -> list[str]:
-    left = len(_segment_exports(ws, subject))
-    return [f"{left} segment exports still list the persons"] if left else []
-
-
-register_place(
-    Place(
-        "voter_exports",
-        "Segment exports (recorded files) that list the persons.",
-        "files",
-        find=_find_exports,
-        erase=_erase_exports,
-        prove=_prove_exports,
-    )
+register_export_place(
+    "voter_exports",
+    "Segment exports (recorded files) that list the persons.",
+    _segment_exports,
+    "segment exports",
 )

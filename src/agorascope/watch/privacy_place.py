@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from agorascope.privacy.file_places import recorded_exports, register_export_place
 from agorascope.privacy.places import Needles, Place, register_place
 from agorascope.privacy.rewrite import scan_files
 from agorascope.privacy.store_places import ERASED_MENTION, mention_pattern
@@ -159,51 +160,31 @@ register_place(
 )
 
 
-def _published(ws: Workspace) -> list[tuple[int, str, Path]]:
-    rows = ws.store.execute(
-        "SELECT id, kind, path FROM exports WHERE kind LIKE ? OR kind LIKE ? ORDER BY id",
-        list(_PUBLISHED),
-    )
-    return [(int(i), str(k), Path(p)) for i, k, p in rows if Path(p).is_file()]
-
-
 def _escaped(needles: Needles) -> list[str]:
-    """The needles as written, and as HTML and XML escape them."""
+    """The needles as written, and as HTML and XML escape them: ``html.escape`` with and
+    without quotes, and the digest's templates (Jinja: quotes as ``&#34;`` and ``&#39;``)."""
     values = needles.strings()
     escaped = {html.escape(v, quote=q) for v in values for q in (True, False)}
-    return sorted({*values, *escaped, *(e.replace("&#x27;", "&#39;") for e in escaped)})
+    escaped |= {
+        html.escape(v, quote=False).replace('"', "&#34;").replace("'", "&#39;") for v in values
+    }
+    return sorted({*values, *escaped})
 
 
-def _holding(ws: Workspace, needles: Needles) -> list[tuple[int, str, Path]]:
-    strings = _escaped(needles)
-    return [e for e in _published(ws) if not scan_files([e[2]], strings).clean]
+def _holding(
+    ws: Workspace, subject: Subject, needles: Needles | None
+) -> list[tuple[int, str, Path]]:
+    """Published digests and feeds holding an erased value (when finding, before the erasure
+    collected its values: the person's handles as ``@handle``)."""
+    probe = needles or Needles(identifiers={f"@{h}" for h in subject.handles})
+    strings = _escaped(probe)
+    published = recorded_exports(ws.store, *_PUBLISHED)
+    return [e for e in published if not scan_files([e[2]], strings).clean]
 
 
-def _find_published(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
-    probe = Needles(identifiers={f"@{h}" for h in subject.handles})
-    return [{"export_id": i, "kind": k, "file": p.name} for i, k, p in _holding(ws, probe)]
-
-
-def _erase_published(ws: Workspace, subject: Subject, needles: Needles) -> int:
-    found = _holding(ws, needles)
-    for export_id, _, path in found:
-        path.unlink(missing_ok=True)
-        ws.store.execute("DELETE FROM exports WHERE id = ?", [export_id])
-    return len(found)
-
-
-def _prove_published(ws: Workspace, subject: Subject, needles: Needles) -> list[str]:
-    left = len(_holding(ws, needles))
-    return [f"{left} published collections hold erased values"] if left else []
-
-
-register_place(
-    Place(
-        "published_collections",
-        "Digests and Atom feeds of collections written by 'collection publish'.",
-        "files",
-        find=_find_published,
-        erase=_erase_published,
-        prove=_prove_published,
-    )
+register_export_place(
+    "published_collections",
+    "Digests and Atom feeds of collections written by 'collection publish'.",
+    _holding,
+    "published collections",
 )
