@@ -173,11 +173,15 @@ class Reports:
         since: When = None,
         until: When = None,
     ) -> Path:
-        """Write a topic's self-contained HTML report to ``out``; returns the path."""
+        """Write a topic's self-contained HTML report to ``out`` (recorded in the export
+        registry, so that an erasure finds it); returns the path."""
         from agorascope.report.render import write_report
+        from agorascope.store.export import record_export
 
         report = self.topic(topic_or_query, topic=topic, query=query, since=since, until=until)
-        return write_report(report, out)
+        path = write_report(report, out)
+        record_export(self._ws.store, "report", path, None, pseudonymised=False)
+        return path
 
 
 def _keyword(name: str) -> inspect.Parameter:

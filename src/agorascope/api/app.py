@@ -7,8 +7,8 @@ module per domain; access control in :mod:`agorascope.api.security`; errors beco
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from importlib.resources import files
 from typing import Any
 
@@ -228,8 +228,11 @@ def _scheduler(state: AppState) -> Any:
         state.reopen()
         return state.ws
 
-    background = Scheduler(
-        cursor_workspace(base), state.using, interval=state.settings.scheduler_interval
-    )
+    @contextmanager
+    def jobs() -> Iterator[Any]:  # a job may rewrite the store file (retention)
+        with state.using() as ws, state.replacing_store():
+            yield ws
+
+    background = Scheduler(cursor_workspace(base), jobs, interval=state.settings.scheduler_interval)
     background.start()
     return background

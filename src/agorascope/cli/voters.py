@@ -79,7 +79,8 @@ def import_command(
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.rejected} rejected"
         + (f" (see {summary.rejects_path})" if summary.rejects_path else "")
         + (f", {summary.invalid_dates} dates of birth that do not exist kept as written"
-           if summary.invalid_dates else ""),
+           if summary.invalid_dates else "")
+        + (f", {summary.suppressed} left out (erased people)" if summary.suppressed else ""),
         highlight=False,
     )  # fmt: skip
 

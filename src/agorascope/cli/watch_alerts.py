@@ -285,7 +285,7 @@ def collection_publish(
     """Write a self-contained HTML digest (and an Atom feed) of a collection."""
     from agorascope.watch.collections import publish_collection
 
-    with fail_on_errors(), workspace_from(ctx, read_only=True) as ws:
+    with fail_on_errors(), workspace_from(ctx) as ws:  # records the files it writes
         done = publish_collection(ws.store, name, out, atom=atom)
     if as_json:
         print_json(done)

@@ -18,6 +18,7 @@ from agorascope.store.store import Store
 __all__ = [
     "BASES",
     "CONSENT_STATUSES",
+    "KEPT_STATUSES",
     "PURPOSES",
     "ConsentFiltered",
     "LegalBasis",
@@ -45,6 +46,9 @@ PURPOSES: tuple[str, ...] = get_args(Purpose)
 
 ConsentStatus = Literal["given", "refused", "withdrawn", "unknown", "not_required"]
 CONSENT_STATUSES: tuple[str, ...] = get_args(ConsentStatus)
+KEPT_STATUSES = ("given", "not_required")
+"""Statuses that allow a purpose: consent given, or not required (another legal basis of
+art. 6(1) covers it)."""
 
 
 @dataclass
@@ -79,7 +83,8 @@ def consent_filter(
         purpose: one of :data:`PURPOSES`.
 
     Returns:
-        The people kept (status ``given``), in their order, and how many were left out.
+        The people kept (status ``given`` or ``not_required``: :data:`KEPT_STATUSES`), in
+        their order, and how many were left out (refused, withdrawn, unknown or missing).
 
     Raises:
         InvalidInputError: an unknown purpose.
@@ -87,7 +92,7 @@ def consent_filter(
     _check(purpose, PURPOSES, "purpose")
     kept, left = [], 0
     for pid in person_ids:
-        if consents.get(pid, {}).get(purpose) == "given":
+        if consents.get(pid, {}).get(purpose) in KEPT_STATUSES:
             kept.append(pid)
         else:
             left += 1

@@ -9,18 +9,25 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agorascope.privacy.places import Needles, Place, register_place
 from agorascope.privacy.rewrite import rebuild_index, scan_files
-from agorascope.store.store import Store, utcnow
+from agorascope.store.export import record_export
 
 if TYPE_CHECKING:
     from agorascope.privacy.identity import Subject
+    from agorascope.store.store import Store
     from agorascope.workspace import Workspace
 
-__all__ = ["record_export"]
+__all__ = [
+    "forget_exports",
+    "record_export",
+    "recorded_exports",
+    "register_export_place",
+]
 
 
 # -- search index ----------------------------------------------------------------------------
@@ -180,22 +187,65 @@ register_place(
 
 
 # -- recorded exports and reports -------------------------------------------------------------
-def record_export(
-    store: Store, kind: str, path: str | Path, rows: int | None, pseudonymised: bool
-) -> int:
-    """Record a file written from the store (an export or a report), so that an erasure can
-    find it. Returns its id."""
-    export_id = int(store.execute("SELECT nextval('exports_id_seq')")[0][0])
-    store.execute(
-        "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?)",
-        [export_id, kind, str(Path(path).resolve()), rows, pseudonymised, utcnow()],
-    )
-    return export_id
+def recorded_exports(store: Store, *kinds: str) -> list[tuple[int, str, Path]]:
+    """``(id, kind, path)`` of the recorded files that still exist, of every kind or of the
+    kinds given (a kind, or a prefix ending in ``%``)."""
+    rows = store.execute("SELECT id, kind, path FROM exports ORDER BY id")
+    return [
+        (int(i), str(k), Path(p))
+        for i, k, p in rows
+        if Path(p).is_file() and (not kinds or any(_like(str(k), pat) for pat in kinds))
+    ]
 
 
-def _exports(ws: Workspace) -> list[tuple[int, str, Path]]:
-    rows = ws.store.execute("SELECT id, kind, path FROM exports ORDER BY id")
-    return [(int(i), str(k), Path(p)) for i, k, p in rows if Path(p).is_file()]
+def _like(value: str, pattern: str) -> bool:
+    return value.startswith(pattern[:-1]) if pattern.endswith("%") else value == pattern
+
+
+def forget_exports(store: Store, found: list[tuple[int, str, Path]]) -> int:
+    """Delete recorded files and their rows in the registry; returns how many."""
+    for export_id, _, path in found:
+        path.unlink(missing_ok=True)
+        store.execute("DELETE FROM exports WHERE id = ?", [export_id])
+    return len(found)
+
+
+Recorded = list[tuple[int, str, Path]]
+
+
+def register_export_place(
+    name: str,
+    description: str,
+    select: Callable[[Workspace, Subject, Needles | None], Recorded],
+    what: str,
+) -> Place:
+    """Register a place of recorded files that a domain wrote (segment exports, digests...).
+
+    Args:
+        name: the place's name.
+        description: one line for the access package and docs.
+        select: the recorded files that hold the person (``needles`` is None when finding,
+            before the erasure has collected them).
+        what: the files, as the proof names those left (``"segment exports"``).
+    """
+
+    def find(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
+        return [
+            {"export_id": i, "kind": k, "file": p.name} for i, k, p in select(ws, subject, None)
+        ]
+
+    def erase(ws: Workspace, subject: Subject, needles: Needles) -> int:
+        return forget_exports(ws.store, select(ws, subject, needles))
+
+    def prove(ws: Workspace, subject: Subject, needles: Needles) -> list[str]:
+        left = len(select(ws, subject, needles))
+        return [f"{left} {what} still hold the person's data"] if left else []
+
+    return register_place(Place(name, description, "files", find=find, erase=erase, prove=prove))
+
+
+def _exports(ws: Workspace) -> Recorded:
+    return recorded_exports(ws.store)
 
 
 def _exports_with(ws: Workspace, needles: Needles) -> list[tuple[int, str, Path]]:
@@ -220,11 +270,7 @@ def _find_exports(ws: Workspace, subject: Subject) -> list[dict[str, Any]]:
 def _erase_exports(ws: Workspace, subject: Subject, needles: Needles) -> int:
     """Remove the recorded files that mention the person (they are regenerated on demand
     from the store, which no longer holds them)."""
-    found = _exports_with(ws, needles)
-    for export_id, _, path in found:
-        path.unlink(missing_ok=True)
-        ws.store.execute("DELETE FROM exports WHERE id = ?", [export_id])
-    return len(found)
+    return forget_exports(ws.store, _exports_with(ws, needles))
 
 
 register_place(

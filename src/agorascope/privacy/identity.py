@@ -169,7 +169,9 @@ def resolve(ws: Workspace, identifier: str | Identifier) -> Subject:
         InvalidInputError: the identifier cannot be read.
     """
     from agorascope.privacy.keys import project_key
+    from agorascope.privacy.places import places
 
+    places()  # registers every domain's resolvers
     ident = parse_identifier(identifier) if isinstance(identifier, str) else identifier
     subject = Subject(ident, project_key(ws.store).hash("subject", ident.canonical()))
     if ident.kind == "person":

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from agorascope.privacy.identity import Subject
     from agorascope.workspace import Workspace
 
-__all__ = ["Change", "Needles", "Place", "get_place", "places", "register_place"]
+__all__ = [
+    "PLACE_MODULES",
+    "Change",
+    "Needles",
+    "Place",
+    "get_place",
+    "places",
+    "register_place",
+]
 
 Records = list[dict[str, Any]]
 
@@ -93,6 +101,16 @@ class Place:
 
 _PLACES: dict[str, Place] = {}
 
+PLACE_MODULES = (
+    "agorascope.privacy.store_places",
+    "agorascope.privacy.file_places",
+    "agorascope.voters.privacy_place",
+    "agorascope.watch.privacy_place",
+)
+"""Modules whose import registers places and resolvers, imported by name on first use (like
+:data:`agorascope.registry.DOMAIN_MODULES`): a domain adds its module here, and the privacy
+domain never imports a domain's code otherwise."""
+
 
 def register_place(place: Place) -> Place:
     """Add (or replace, by name) a place; erasure visits places in registration order."""
@@ -102,9 +120,10 @@ def register_place(place: Place) -> Place:
 
 def places() -> list[Place]:
     """Every registered place, the built-in ones included."""
-    import agorascope.privacy.file_places
-    import agorascope.privacy.store_places  # noqa: F401
+    import importlib
 
+    for module in PLACE_MODULES:
+        importlib.import_module(module)
     return list(_PLACES.values())
 
 

@@ -266,7 +266,10 @@ def _suppress(ws: Workspace, subject: Subject, needles: Needles, rid: int) -> in
     pairs += [p for platform, pid in needles.keys for p in suppression_keys(platform, None, pid)]
     now = utcnow()
     rows = [(kind, key.hash(kind, value), now, rid) for kind, value in pairs]
-    ws.store.con.executemany("INSERT OR IGNORE INTO privacy_suppressions VALUES (?, ?, ?, ?)", rows)
+    if rows:  # a person of the voters domain may have no account
+        ws.store.con.executemany(
+            "INSERT OR IGNORE INTO privacy_suppressions VALUES (?, ?, ?, ?)", rows
+        )
     return len(rows)
 
 

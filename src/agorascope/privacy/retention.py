@@ -3,7 +3,9 @@
 A post is older than the rule when its ``created_at`` is more than the kept span before now.
 Applying the rules deletes those posts (with the reposts rule of
 :mod:`agorascope.privacy.store_places`), removes profiles left without posts, rewrites the
-store file, rebuilds the index and scans the file's bytes for the deleted texts.
+store file, rebuilds the index and scans the file's bytes for the deleted texts. The
+background scheduler of ``agorascope serve`` runs :func:`retention_job` every round: it applies
+the rules once a day.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from agorascope.store.store import utcnow
 if TYPE_CHECKING:
     from agorascope.workspace import Workspace
 
-__all__ = ["apply_retention", "parse_span", "retention_rules", "set_retention"]
+__all__ = [
+    "RETENTION_EVERY",
+    "apply_retention",
+    "parse_span",
+    "retention_due",
+    "retention_job",
+    "retention_rules",
+    "set_retention",
+]
 
 _SPAN = re.compile(r"^\s*(\d{1,6})\s*([dwy])\s*$")
 _DAYS = {"d": 1, "w": 7, "y": 365}
@@ -125,3 +135,26 @@ def apply_retention(ws: Workspace, now: datetime | None = None) -> dict[str, Any
         json.dumps({"deleted": deleted, "proven": result["proven"]}),
     )
     return result
+
+
+RETENTION_EVERY = timedelta(days=1)
+"""How often the scheduler's ``retention`` job applies the rules."""
+
+
+def retention_due(ws: Workspace, now: datetime | None = None) -> bool:
+    """Whether rules exist and :data:`RETENTION_EVERY` has passed since they were last applied
+    (read from the audit trail, so a restart does not apply them again early)."""
+    if not retention_rules(ws):
+        return False
+    last = ws.store.execute(
+        "SELECT max(logged_at) FROM audit_log WHERE action = 'privacy.retention.apply'"
+    )[0][0]
+    return last is None or (now or utcnow()) - last >= RETENTION_EVERY
+
+
+def retention_job(ws: Workspace) -> dict[str, Any]:
+    """The scheduler's job: apply the retention rules once a day (``{"due": False}`` when it
+    is not time yet)."""
+    if not retention_due(ws):
+        return {"due": False}
+    return {"due": True, **apply_retention(ws)}

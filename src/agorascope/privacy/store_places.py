@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from agorascope.privacy.identity import Subject
     from agorascope.workspace import Workspace
 
-__all__ = ["AUTHOR_FIELDS", "ERASED_MENTION", "apply_rectifications", "erase_post_keys"]
+__all__ = [
+    "AUTHOR_FIELDS",
+    "ERASED_MENTION",
+    "apply_rectifications",
+    "erase_post_keys",
+    "mention_pattern",
+]
 
 AUTHOR_FIELDS = ("name", "location", "country", "category")
 """Author profile fields that ``privacy rectify`` may change."""
@@ -77,7 +83,8 @@ def _posts_needles(ws: Workspace, subject: Subject, needles: Needles) -> None:
             needles.texts.add(row["text"])
 
 
-def _mention_pattern(handle: str) -> str:
+def mention_pattern(handle: str) -> str:
+    """The RE2 pattern of a mention of ``handle`` (``@handle`` as a whole word, any case)."""
     # handles are word characters, dots and dashes: escape the two that RE2 reads
     return "(?i)@" + handle.replace(".", r"\.").replace("-", r"\-") + r"\b"
 
@@ -140,7 +147,7 @@ def _link_pattern(handle: str) -> str:
 def _redact_mentions(store: Store, platform: str, handle: str) -> int:
     """Blank reposts that quote the handle, redact its mentions and drop links to it."""
     mentions = "(list_contains(mentions, ?) OR regexp_matches(text, ?))"
-    pattern, link = _mention_pattern(handle), _link_pattern(handle)
+    pattern, link = mention_pattern(handle), _link_pattern(handle)
     reposts = store.execute(
         f"UPDATE posts SET {_BLANK} WHERE platform = ? AND relation = 'repost' AND {mentions}",
         [platform, handle, pattern],
@@ -169,7 +176,7 @@ def _prove_posts(ws: Workspace, subject: Subject, needles: Needles) -> list[str]
             problems.append(f"{left} posts of the person remain")
     for handle in subject.handles:
         n = ws.store.execute(
-            "SELECT count(*) FROM posts WHERE regexp_matches(text, ?)", [_mention_pattern(handle)]
+            "SELECT count(*) FROM posts WHERE regexp_matches(text, ?)", [mention_pattern(handle)]
         )[0][0]
         if n:
             problems.append(f"{n} posts still mention the handle")

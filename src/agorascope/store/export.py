@@ -15,9 +15,9 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from agorascope.errors import InvalidInputError
-from agorascope.store.store import Store
+from agorascope.store.store import Store, utcnow
 
-__all__ = ["EXPORT_COLUMNS", "export_posts"]
+__all__ = ["EXPORT_COLUMNS", "export_posts", "record_export"]
 
 ExportFormat = Literal["parquet", "jsonl", "csv"]
 
@@ -56,8 +56,22 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def record_export(
+    store: Store, kind: str, path: str | Path, rows: int | None, pseudonymised: bool
+) -> int:
+    """Record a file written from the store (an export or a report) in the export registry,
+    so that an erasure can find it (docs/privacy.md). Returns its id."""
+    export_id = int(store.execute("SELECT nextval('exports_id_seq')")[0][0])
+    store.execute(
+        "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?)",
+        [export_id, kind, str(Path(path).resolve()), rows, pseudonymised, utcnow()],
+    )
+    return export_id
+
+
 def export_posts(store: Store, path: str | Path, format: ExportFormat | None = None) -> int:
-    """Write every post (with its author's profile and cascade label) to ``path``.
+    """Write every post (with its author's profile and cascade label) to ``path``, recorded
+    in the export registry.
 
     Args:
         store: the store to read.
@@ -90,6 +104,7 @@ def export_posts(store: Store, path: str | Path, format: ExportFormat | None = N
             pq.write_table(empty, out)
         else:
             writer.close()
+        record_export(store, "posts", out, count, pseudonymised=False)
         return count
     with out.open("w", encoding="utf-8", newline="") as fh:
         csv_writer = csv.writer(fh) if fmt == "csv" else None
@@ -105,6 +120,7 @@ def export_posts(store: Store, path: str | Path, format: ExportFormat | None = N
                     )
                 else:
                     csv_writer.writerow([_csv_cell(row[c]) for c in EXPORT_COLUMNS])
+    record_export(store, "posts", out, count, pseudonymised=False)
     return count
 
 

@@ -25,8 +25,10 @@ import pyarrow as pa
 
 from agorascope.collect.rejects import RejectsWriter
 from agorascope.errors import ImportFormatError, InvalidInputError
+from agorascope.privacy.keys import ProjectKey
 from agorascope.store.store import Store, utcnow
 from agorascope.voters import standardize as std
+from agorascope.voters.privacy_place import suppressed_keys, voter_keys
 
 __all__ = ["FIELDS", "VoterImport", "import_people", "parse_mapping"]
 
@@ -80,6 +82,7 @@ class VoterImport:
         unchanged: records already imported with the same content.
         rejected: rows rejected (see ``rejects_path``).
         invalid_dates: dates of birth that do not exist (kept as written, standard form empty).
+        suppressed: rows left out because the person was erased (privacy suppression list).
         rejects_path: the rejects file, when rows were rejected.
     """
 
@@ -91,6 +94,7 @@ class VoterImport:
     unchanged: int = 0
     rejected: int = 0
     invalid_dates: int = 0
+    suppressed: int = 0
     rejects_path: str | None = None
 
 
@@ -260,6 +264,7 @@ def import_people(
         )
     }
     now = utcnow()
+    suppressed = suppressed_keys(store)
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     columns: dict[str, str] | None = None
@@ -279,6 +284,10 @@ def import_people(
             record = _record(raw, formats, region)
         except _Reject as e:
             writer.write(str(file), line, e.field, e.reason, text)
+            continue
+        record.update(source=source, record_id=record_id)
+        if suppressed is not None and _is_suppressed(record, *suppressed):
+            summary.suppressed += 1
             continue
         digest = hashlib.sha256(text.encode()).hexdigest()
         old = known.get(record_id)
@@ -302,6 +311,10 @@ def import_people(
     summary.rejects_path = str(writer.path) if writer.count else None
     _write(store, rows, summary)
     return summary
+
+
+def _is_suppressed(record: dict[str, Any], key: ProjectKey, hashes: set[str]) -> bool:
+    return any(key.hash(kind, value) in hashes for kind, value in voter_keys(record))
 
 
 def _write(store: Store, rows: list[dict[str, Any]], summary: VoterImport) -> None:

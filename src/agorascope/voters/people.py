@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import duckdb
+
 from agorascope.errors import InvalidInputError
 from agorascope.store.store import Store
 from agorascope.voters import standardize as std
 
-__all__ = ["erase", "find"]
+__all__ = ["erase", "erase_rows", "find"]
 
 
 def find(
@@ -78,37 +80,44 @@ def erase(store: Store, person_ids: Iterable[str]) -> dict[str, int]:
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    counts: dict[str, int] = {}
     with store.transaction() as con:
-        uids = [
-            r[0]
-            for r in con.execute(
-                "SELECT uid FROM voter_records WHERE list_contains(?, person_id)", [ids]
-            ).fetchall()
-        ]
-        steps = {
-            "voter_pairs": "DELETE FROM voter_pairs "
-            "WHERE list_contains(?, uid_l) OR list_contains(?, uid_r)",
-            "voter_decisions": "DELETE FROM voter_decisions "
-            "WHERE list_contains(?, uid_l) OR list_contains(?, uid_r)",
-            "voter_memberships": "DELETE FROM voter_memberships WHERE list_contains(?, uid)",
-        }
-        for table, sql in steps.items():
-            n = sql.count("?")
-            counts[table] = _deleted(con.execute(sql, [uids] * n).fetchall())
-        counts["voter_id_events"] = _deleted(
-            con.execute(
-                "DELETE FROM voter_id_events WHERE list_contains(?, person_id) "
-                "OR len(list_intersect(related, ?)) > 0",
-                [ids, ids],
-            ).fetchall()
-        )
-        counts["voter_records"] = _deleted(
-            con.execute(
-                "DELETE FROM voter_records WHERE list_contains(?, person_id)", [ids]
-            ).fetchall()
-        )
+        counts = erase_rows(con, ids)
     store.audit("voters.erase", detail=f"{len(ids)} persons, {counts['voter_records']} records")
+    return counts
+
+
+def erase_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, int]:
+    """Delete the voters rows of ``ids`` with ``con``, inside the caller's transaction.
+
+    Returns:
+        Rows deleted per table.
+    """
+    counts: dict[str, int] = {}
+    uids = [
+        r[0]
+        for r in con.execute(
+            "SELECT uid FROM voter_records WHERE list_contains(?, person_id)", [ids]
+        ).fetchall()
+    ]
+    steps = {
+        "voter_pairs": "DELETE FROM voter_pairs "
+        "WHERE list_contains(?, uid_l) OR list_contains(?, uid_r)",
+        "voter_decisions": "DELETE FROM voter_decisions "
+        "WHERE list_contains(?, uid_l) OR list_contains(?, uid_r)",
+        "voter_memberships": "DELETE FROM voter_memberships WHERE list_contains(?, uid)",
+    }
+    for table, sql in steps.items():
+        counts[table] = _deleted(con.execute(sql, [uids] * sql.count("?")).fetchall())
+    counts["voter_id_events"] = _deleted(
+        con.execute(
+            "DELETE FROM voter_id_events WHERE list_contains(?, person_id) "
+            "OR len(list_intersect(related, ?)) > 0",
+            [ids, ids],
+        ).fetchall()
+    )
+    counts["voter_records"] = _deleted(
+        con.execute("DELETE FROM voter_records WHERE list_contains(?, person_id)", [ids]).fetchall()
+    )
     return counts
 
 

@@ -7,9 +7,12 @@ attr.issue:healthcare``). A value may list alternatives (``party:DEM,IND``) and 
 ``=`` before a number. Text compares without regard to case. A bad query raises a
 :class:`~agorascope.errors.QuerySyntaxError` that points at the column.
 
-Suppressions: a person is *contactable* when at least one of their records gives consent
-(``granted``) or a legal basis, and none refuses consent or opts out. Counts and exports keep
-the contactable persons only and report how many matching persons were left out; erased
+Suppressions: a person's consent to ``targeting`` (the vocabulary of
+:mod:`agorascope.privacy.consent`) is ``refused`` when one of their records refuses consent or
+opts out, else ``given`` when one gives consent (``granted``), else ``not_required`` when one
+carries a legal basis, else ``unknown``. Counts and exports keep the persons that
+:func:`~agorascope.privacy.consent.consent_filter` keeps (the one rule) and report how many
+matching persons were left out; erased
 persons are gone from the tables altogether (:func:`agorascope.voters.people.erase`).
 """
 
@@ -22,9 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from agorascope.errors import InvalidInputError, NotFoundError
+from agorascope.privacy.consent import consent_filter
 from agorascope.query.lexer import syntax_error
+from agorascope.store.export import record_export
 from agorascope.store.store import Store, utcnow
 from agorascope.voters.persons import persons_table
+from agorascope.voters.privacy_place import SEGMENT_EXPORT
 
 __all__ = [
     "FIELDS",
@@ -130,11 +136,24 @@ def _where(terms: list[Term]) -> tuple[str, list[Any]]:
     return " AND ".join(parts) or "true", params
 
 
-_CONTACTABLE = (
-    "p.person_id NOT IN (SELECT person_id FROM voter_records "
-    "WHERE opted_out OR consent = 'refused') AND p.person_id IN (SELECT person_id FROM "
-    "voter_records WHERE consent = 'granted' OR legal_basis IS NOT NULL)"
+_STATUS = (
+    "CASE WHEN p.person_id IN (SELECT person_id FROM voter_records WHERE opted_out "
+    "OR consent = 'refused') THEN 'refused' WHEN p.person_id IN (SELECT person_id FROM "
+    "voter_records WHERE consent = 'granted') THEN 'given' WHEN p.person_id IN (SELECT "
+    "person_id FROM voter_records WHERE legal_basis IS NOT NULL) THEN 'not_required' "
+    "ELSE 'unknown' END"
 )
+"""A person's consent to targeting, in the vocabulary of :mod:`agorascope.privacy.consent`."""
+
+
+def _contactable(rows: list[Any]) -> tuple[list[Any], int]:
+    """The rows (person id first, consent status last) that :func:`consent_filter` keeps for
+    targeting, and how many it left out."""
+    kept = consent_filter(
+        [r[0] for r in rows], {r[0]: {"targeting": r[-1]} for r in rows}, "targeting"
+    )
+    ids = set(kept.kept)
+    return [r for r in rows if r[0] in ids], kept.left_out
 
 
 @dataclass(frozen=True)
@@ -156,7 +175,7 @@ def _select(store: Store, query: str, columns: str, as_of: date | None) -> Any:
     store.con.register("_persons", table)
     try:
         rel = store.con.execute(
-            f"SELECT {columns}, ({_CONTACTABLE}) AS contactable FROM _persons p WHERE {where} "
+            f"SELECT {columns}, ({_STATUS}) AS targeting FROM _persons p WHERE {where} "
             "ORDER BY p.person_id",
             params,
         )
@@ -169,8 +188,8 @@ def _select(store: Store, query: str, columns: str, as_of: date | None) -> Any:
 def count(store: Store, query: str, *, name: str = "", as_of: date | None = None) -> SegmentCount:
     """Count the persons of a segment query now (see the module docstring)."""
     _, rows = _select(store, query, "p.person_id", as_of)
-    contactable = sum(1 for r in rows if r[-1])
-    return SegmentCount(name, query, len(rows), len(rows) - contactable, contactable)
+    kept, left_out = _contactable(rows)
+    return SegmentCount(name, query, len(rows), left_out, len(kept))
 
 
 @dataclass(frozen=True)
@@ -249,7 +268,8 @@ def export_segment(
         raise InvalidInputError(f"{path}: write .csv or .parquet")
     seg = get_segment(store, name)
     names, rows = _select(store, seg.query, ", ".join(f"p.{c}" for c in _EXPORT), as_of)
-    kept = [r[:-1] for r in rows if r[-1]]
+    contactable, left_out = _contactable(rows)
+    kept = [r[:-1] for r in contactable]
     columns = {c: [r[i] for r in kept] for i, c in enumerate(_EXPORT)}
     table = (
         pa.table(columns) if names else pa.table({c: pa.array([], pa.string()) for c in _EXPORT})
@@ -263,5 +283,6 @@ def export_segment(
         import pyarrow.parquet as pq
 
         pq.write_table(table, path)
+    record_export(store, SEGMENT_EXPORT, path, len(kept), pseudonymised=False)
     store.audit("voters.segment.export", target=name, detail=f"{len(kept)} persons")
-    return SegmentCount(name, seg.query, len(rows), len(rows) - len(kept), len(kept))
+    return SegmentCount(name, seg.query, len(rows), left_out, len(kept))

@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agorascope.errors import InvalidInputError, NotFoundError
+from agorascope.store.export import record_export
 from agorascope.watch.alerts import xml_safe
 
 if TYPE_CHECKING:
     from agorascope.store.store import Store
 
 __all__ = [
+    "DIGEST_KIND",
+    "FEED_KIND",
     "Collection",
     "CollectionItem",
     "Collections",
@@ -38,6 +41,10 @@ __all__ = [
     "reorder_items",
 ]
 
+DIGEST_KIND = "collection.digest"
+FEED_KIND = "collection.feed"
+"""Kinds of a published digest and feed in the export registry (``<kind>:<collection>``), so
+that an erasure finds them (and publishes them again without the erased posts)."""
 _NAME_RE = re.compile(r"[\w][\w.:-]{0,99}")
 MAX_NOTE = 5000
 """Longest note, in characters."""
@@ -358,10 +365,12 @@ def publish_collection(
     c = get_collection(store, name)
     html_path = Path(out)
     html_path.write_text(collection_html(c), encoding="utf-8")
+    record_export(store, f"{DIGEST_KIND}:{name}", html_path, len(c.items), pseudonymised=False)
     atom_path = None
     if atom is not None:
         atom_path = Path(atom)
         atom_path.write_bytes(collection_feed(c))
+        record_export(store, f"{FEED_KIND}:{name}", atom_path, len(c.items), pseudonymised=False)
     return {"collection": name, "items": len(c.items), "html": html_path, "atom": atom_path}
 
 

@@ -404,10 +404,13 @@ class Watches:
 
 
 def _schedule() -> None:
-    """Have the background scheduler of ``agorascope serve`` run the watches every round."""
+    """Have the background scheduler of ``agorascope serve`` run the watches every round, and
+    the retention rules once a day."""
+    from agorascope.privacy.retention import retention_job
     from agorascope.watch.scheduler import register_job
 
     register_job("watches", run_due_watches)
+    register_job("retention", retention_job)
 
 
 _schedule()
