@@ -230,7 +230,10 @@ def test_retry_after_and_max_age_set_the_next_fetch(
     server.routes["/busy"] = lambda h: (429, {"Retry-After": "7200"}, b"")
     server.serve("/cached", data_file("trafilatura-feed2.rss"), Cache_Control="max-age=10800")
     busy = add_source(store, server.url("/busy"), every="30m", allow_private=True)
-    cached = add_source(store, server.url("/cached"), every="30m", allow_private=True)
+    # another host name for the same server: the busy host's Retry-After does not hold it back
+    cached = add_source(
+        store, server.url("/cached", host="localhost"), every="30m", allow_private=True
+    )
     fetch_pass(store, open_settings, now=T0)
     b = get_source(store, busy.id)
     assert b.next_fetch_at == T0 + timedelta(hours=2)
@@ -238,6 +241,22 @@ def test_retry_after_and_max_age_set_the_next_fetch(
     assert get_source(store, cached.id).next_fetch_at == T0 + timedelta(hours=3)
     # neither is due an hour later
     assert fetch_pass(store, open_settings, now=T0 + timedelta(hours=1)).sources == []
+
+
+def test_a_busy_host_reschedules_its_other_sources_without_holding_the_pass(
+    server: LoopbackServer, store: Store, open_settings: Settings
+) -> None:
+    server.routes["/busy"] = lambda h: (429, {"Retry-After": "7200"}, b"")
+    server.serve("/feed", data_file("trafilatura-feed2.rss"))
+    busy = add_source(store, server.url("/busy"), every="30m", allow_private=True)
+    later = add_source(store, server.url("/feed"), every="30m", allow_private=True)
+    one_at_a_time = open_settings.model_copy(update={"fetch_concurrency": 1})
+    summary = fetch_pass(store, one_at_a_time, now=T0)  # ends at once, not in two hours
+    assert summary.errors == 2 and server.requests_to("/feed") == []
+    for source in (busy, later):
+        s = get_source(store, source.id)
+        assert s.failure_score == 0 and s.next_fetch_at is not None
+        assert s.next_fetch_at > T0 + timedelta(minutes=119)
 
 
 def test_robots_txt_is_obeyed(

@@ -35,6 +35,7 @@ from agorascope.watch.parse import (
 from agorascope.watch.politeness import (
     DISABLE_AT,
     FAILURE_POINTS,
+    HostDeferred,
     HostGate,
     RobotsCache,
     RobotsUnavailable,
@@ -119,6 +120,8 @@ class _Worker:
             out.failure, out.error = "hard", str(e)
         except RobotsUnavailable as e:
             out.failure, out.error = "temporary", str(e)
+        except HostDeferred as e:
+            out.failure, out.error, out.wait = "temporary", str(e), e.seconds
         except ParseError as e:
             out.failure, out.error = "hard", str(e)
         except httpx.HTTPError as e:

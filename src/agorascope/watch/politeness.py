@@ -28,6 +28,7 @@ __all__ = [
     "DISABLE_AT",
     "FAILURE_POINTS",
     "MAX_DELAY",
+    "HostDeferred",
     "HostGate",
     "RobotsCache",
     "backoff",
@@ -49,19 +50,36 @@ def host_key(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+class HostDeferred(Exception):
+    """The host asked us (Retry-After) to come back later: the source is rescheduled, not waited
+    for, so that one busy host never holds a pass."""
+
+    def __init__(self, url: str, seconds: float):
+        super().__init__(f"{url}: host asked to come back in {seconds:.0f} s (Retry-After)")
+        self.seconds = seconds
+
+
 class HostGate:
     """Spaces the requests to each host by at least ``gap`` seconds (thread-safe)."""
 
     def __init__(self, gap: float):
         self.gap = gap
         self._next: dict[str, float] = {}
+        self._deferred: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def wait(self, url: str) -> None:
-        """Block until a request to ``url``'s host may start, and book that slot."""
+        """Block until a request to ``url``'s host may start, and book that slot.
+
+        Raises:
+            HostDeferred: the host's Retry-After has not run out (nothing is waited for).
+        """
         key = host_key(url)
         with self._lock:
             now = time.monotonic()
+            until = self._deferred.get(key, 0.0)
+            if until > now:
+                raise HostDeferred(url, until - now)
             slot = max(now, self._next.get(key, now))
             self._next[key] = slot + self.gap
         if slot > now:
@@ -72,7 +90,7 @@ class HostGate:
         key = host_key(url)
         with self._lock:
             until = time.monotonic() + min(seconds, MAX_DELAY)
-            self._next[key] = max(self._next.get(key, 0.0), until)
+            self._deferred[key] = max(self._deferred.get(key, 0.0), until)
 
 
 class RobotsUnavailable(Exception):
