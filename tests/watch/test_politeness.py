@@ -8,6 +8,7 @@ import pytest
 
 from agorascope.watch import politeness
 from agorascope.watch.politeness import (
+    HostDeferred,
     HostGate,
     backoff,
     cache_max_age,
@@ -29,9 +30,11 @@ def test_host_gate_spaces_one_host_and_not_the_others(monkeypatch: pytest.Monkey
     gate.wait("http://A.TEST/feed3")  # host names are case-insensitive
     assert len(slept) == 2
     assert 9.0 < slept[0] <= 10.0 and 19.0 < slept[1] <= 20.0
-    gate.defer("http://b.test/x", 100.0)
-    gate.wait("http://b.test/y")
-    assert 99.0 < slept[2] <= 100.0
+    gate.defer("http://b.test/x", 100.0)  # a Retry-After: the host is rescheduled, not waited for
+    with pytest.raises(HostDeferred) as deferred:
+        gate.wait("http://b.test/y")
+    assert 99.0 < deferred.value.seconds <= 100.0 and len(slept) == 2
+    gate.wait("http://a.test/feed4")  # other hosts are not held back
 
 
 @pytest.mark.parametrize(
