@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +14,7 @@ from agorascope.api import create_app
 from agorascope.config import Settings
 from agorascope.store import Store
 from agorascope.voters.experiments import import_experiment
+from live_server import LiveServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # starlette's import-time notice
@@ -71,37 +69,9 @@ def test_pages_carry_the_charts_with_axis_titles(settings: Settings) -> None:
         assert '"type": "choropleth"' in text and '"text": "dollars"' in text
 
 
-class _Server:
-    def __init__(self, settings: Settings):
-        import uvicorn
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> _Server:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 @pytest.fixture(scope="module")
-def live(settings: Settings) -> Iterator[_Server]:
-    with _Server(settings) as server:
+def live(settings: Settings) -> Iterator[LiveServer]:
+    with LiveServer(create_app(settings)) as server:
         yield server
 
 
@@ -118,7 +88,7 @@ def _drawn(page: Any) -> None:
 
 
 @pytest.mark.browser
-def test_the_budget_map_and_the_rate_bars_are_drawn_offline(live: _Server) -> None:
+def test_the_budget_map_and_the_rate_bars_are_drawn_offline(live: LiveServer) -> None:
     if not CHROMIUM.exists():
         pytest.fail("browser tests need /usr/bin/chromium (make system-deps)")
     with warnings.catch_warnings():
