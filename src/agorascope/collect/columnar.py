@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from agorascope.collect.canonical import AUTHOR_FIELDS, CANONICAL_FIELDS
-from agorascope.collect.values import MAX_TEXT_CHARS, _country_table, _lang_table
+from agorascope.collect.names import stored_codes
+from agorascope.collect.values import MAX_TEXT_CHARS
 from agorascope.store.schema import AUTHORS_SCHEMA, POSTS_SCHEMA, RELATIONS
 
 __all__ = ["STAGE_AUTHORS", "STAGE_POSTS", "stage_batch"]
@@ -35,9 +36,8 @@ _TYPES = {f.name: f.type for f in STAGE_POSTS} | {
 
 @cache
 def _codes() -> tuple[pa.Array, pa.Array]:
-    langs = sorted({v for v in _lang_table().values()})
-    countries = sorted({v for v in _country_table().values()})
-    return pa.array(langs), pa.array(countries)
+    langs, countries = stored_codes()
+    return pa.array(sorted(langs)), pa.array(sorted(countries))
 
 
 def _cast(batch: pa.RecordBatch, name: str) -> pa.Array | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from agorascope.collect.names import resolve_language
+
 __all__ = ["MIN_LETTERS", "MIN_PROBABILITY", "detect_language"]
 
 MIN_PROBABILITY = 0.5
@@ -28,4 +30,4 @@ def detect_language(text: str | None) -> str | None:
     if not text or sum(c.isalpha() for c in text) < MIN_LETTERS:
         return None
     lang, prob = _identifier().classify(text)
-    return str(lang) if prob >= MIN_PROBABILITY else None
+    return resolve_language(str(lang)) if prob >= MIN_PROBABILITY else None

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from agorascope.collect.canonical import AUTHOR_FIELDS, CANONICAL_FIELDS, FieldError
+from agorascope.collect.names import is_no_value
 from agorascope.collect.values import (
     parse_bool,
     parse_count,
@@ -163,7 +164,7 @@ def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Norma
 
 def _coded(value: Any, parse: Any, kind: str, warnings: Warnings | None) -> str | None:
     code: str | None = parse(value)
-    if code is None and warnings is not None and value not in (None, "") and str(value).strip():
+    if code is None and warnings is not None and str(value or "").strip() and not is_no_value(value):
         warnings.add(kind, value)
     return code
 

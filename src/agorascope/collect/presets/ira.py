@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from agorascope.collect.canonical import FieldError
+from agorascope.collect.names import is_no_value
 from agorascope.collect.presets.base import Preset, Probe, blank_to_none
 from agorascope.collect.readers import Item
 from agorascope.collect.values import parse_datetime
@@ -45,8 +46,6 @@ __all__ = ["IraPreset", "ira_id", "parse_ira_date"]
 
 _RELATIONS = {"": "original", "R": "repost", "RETWEET": "repost", "Q": "quote"}
 _RELATIONS["QUOTE_TWEET"] = "quote"
-_NO_LANGUAGE = {"LANGUAGE UNDEFINED", "UNDEFINED", "UNKNOWN"}
-_NO_COUNTRY = {"UNKNOWN"}
 
 
 def parse_ira_date(value: str, field: str = "publish_date") -> datetime:
@@ -121,8 +120,8 @@ class IraPreset(Preset):
                 "author_id": blank_to_none(row.get("external_author_id")),  # else the handle
                 "created_at": published,
                 "text": content,
-                "lang": None if language and language.upper() in _NO_LANGUAGE else language,
-                "country": None if region and region.upper() in _NO_COUNTRY else region,
+                "lang": None if is_no_value(language) else language,  # names: the one resolver
+                "country": None if is_no_value(region) else region,
                 "url": blank_to_none(row.get("article_url")),
                 "relation": _RELATIONS[post_type],
                 "urls": tco if "tco1_step1" in row else None,
