@@ -11,6 +11,7 @@ from typing import Any
 from agorascope.collect.presets.base import Preset, Probe
 from agorascope.collect.presets.cascade import CascadeTreesPreset
 from agorascope.collect.presets.fourcat import FourCatPreset
+from agorascope.collect.presets.gdelt import GdeltEventsPreset, GdeltGkgPreset
 from agorascope.collect.presets.ira import IraPreset
 from agorascope.collect.presets.native import MappingPreset, NativePreset
 from agorascope.collect.presets.xapi import TwarcPreset, XV2Preset
@@ -41,6 +42,8 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
             TwarcPreset(),
             XV1Preset(),
             FourCatPreset(),
+            GdeltEventsPreset(),
+            GdeltGkgPreset(),
         )
     }
 )

@@ -34,7 +34,7 @@ from agorascope.collect.readers.base import (
     read_sample,
     truncate_raw,
 )
-from agorascope.collect.readers.csv_reader import iter_csv, read_header
+from agorascope.collect.readers.csv_reader import iter_csv, iter_tab_rows, read_header
 from agorascope.collect.readers.json_reader import iter_json, iter_jsonl
 from agorascope.collect.readers.parquet_reader import iter_parquet, parquet_columns
 from agorascope.errors import ImportFormatError
@@ -50,6 +50,7 @@ __all__ = [
     "detect_container",
     "iter_container",
     "iter_csv",
+    "iter_tab_rows",
     "iter_json",
     "iter_jsonl",
     "iter_parquet",

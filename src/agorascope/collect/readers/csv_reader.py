@@ -254,3 +254,43 @@ def iter_csv(path: Path, progress: Progress) -> Iterator[Item | Reject]:
 
 
 # -------------------------------------------------------------------------------------- JSON
+
+
+def iter_tab_rows(
+    path: Path, progress: Progress, widths: tuple[int, ...]
+) -> Iterator[Item | Reject]:
+    """Stream a headerless tab-separated file without quoting (GDELT) as lists of cells.
+
+    Every line is one record (blank lines are skipped); a line whose number of cells is not
+    in ``widths``, or longer than :data:`MAX_FIELD_BYTES`, becomes a reject.
+    """
+    name = str(path)
+    number = 0
+    with _Opened(path) as opened:
+        for number, line in enumerate(opened.stream, 1):
+            progress.bytes_read = opened.count
+            if len(line) > MAX_FIELD_BYTES:
+                reason = f"record longer than {MAX_FIELD_BYTES} bytes"
+                yield Reject(
+                    name,
+                    number,
+                    "",
+                    reason,
+                    truncate_raw(line[:RAW_MAX_CHARS].decode("utf-8", "replace")),
+                )
+                continue
+            text = line.decode("utf-8", errors="replace").replace("\x00", "").rstrip("\r\n")
+            if not text.strip():
+                continue
+            cells = text.split("\t")
+            if len(cells) not in widths:
+                expected = " or ".join(str(w) for w in widths)
+                cut = "" if line.endswith(b"\n") else "truncated last line: "
+                reason = f"{cut}{len(cells)} tab-separated cells, expected {expected}"
+                yield Reject(name, number, "", reason, truncate_raw(text))
+                continue
+            yield Item(number, cells, text, name)
+        progress.bytes_read = opened.count
+        truncated = opened.truncation(name, number + 1)
+        if truncated is not None:
+            yield truncated
