@@ -30,8 +30,8 @@ from agorascope.errors import InvalidInputError
 __all__ = [
     "DATE_FORMAT_NAMES",
     "DateOrder",
-    "Window",
     "OrderEvidence",
+    "Window",
     "check_date_format",
     "compact_date",
     "day_month_order",

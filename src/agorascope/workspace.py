@@ -146,6 +146,7 @@ class Workspace:
         progress: bool = False,
         index: bool = True,
         names: Mapping[Path, str] | None = None,
+        date_formats: Mapping[str, str] | None = None,
     ) -> ImportSummary:
         """Import files (see :func:`agorascope.collect.pipeline.import_paths`).
 
@@ -158,6 +159,7 @@ class Workspace:
                 (without it, the index catches up at the next search or ``index --check``).
             names: the name to show for a path (an upload's own file name, not the server's
                 temporary path) in summaries, rejects and errors.
+            date_formats: date field -> declared format (``--date-format``).
         """
         return import_paths(
             self.store,
@@ -168,6 +170,7 @@ class Workspace:
             progress=progress,
             on_commit=self.commit_listener(index=index),
             names=names,
+            date_formats=date_formats,
         )
 
     def commit_listener(self, *, index: bool, busy_index_ok: bool = False) -> OnCommit | None:

@@ -17,6 +17,8 @@ __all__ = [
     "POST_FIELDS",
     "REQUIRED_FIELDS",
     "FieldError",
+    "describe_fields",
+    "fields_hint",
 ]
 
 POST_FIELDS = (
@@ -76,3 +78,34 @@ class FieldError(ValueError):
         self.field = field
         self.reason = reason
         super().__init__(f"{field}: {reason}")
+
+
+def describe_fields() -> list[dict[str, str | bool]]:
+    """Every canonical field with its type, meaning and whether it is required.
+
+    Post fields and author fields take their type and meaning from the one schema declaration
+    (:mod:`agorascope.store.schema`); ``author_<column>`` describes ``authors.<column>``.
+    """
+    from agorascope.store.schema import AUTHORS_SCHEMA, POSTS_SCHEMA, comment
+
+    out: list[dict[str, str | bool]] = []
+    for name in CANONICAL_FIELDS:
+        if name in POST_FIELDS:
+            col = POSTS_SCHEMA.field(name)
+        elif name in AUTHOR_FIELDS:
+            col = AUTHORS_SCHEMA.field(name.removeprefix("author_"))
+        else:
+            meaning = "label of the cascade of root_id (true, false, ...)"
+            out.append({"field": name, "type": "string", "required": False, "meaning": meaning})
+            continue
+        kind = str(col.type).replace("list<element: string>", "list of strings")
+        kind = kind.replace("timestamp[us]", "timestamp (UTC)")
+        out.append({"field": name, "type": kind, "required": name in REQUIRED_FIELDS,
+                    "meaning": comment(col)})  # fmt: skip
+    return out
+
+
+def fields_hint() -> str:
+    """The valid fields in one line, for error messages."""
+    names = [f"{n} (required)" if n in REQUIRED_FIELDS else n for n in CANONICAL_FIELDS]
+    return "valid fields: " + ", ".join(names) + " (agorascope import --fields describes them)"

@@ -26,7 +26,6 @@ from typing import Any
 
 __all__ = [
     "COUNTRY_ALIASES",
-    "stored_codes",
     "LANGUAGE_ALIASES",
     "OTHER_LANGUAGE",
     "fips_country",
@@ -34,6 +33,7 @@ __all__ = [
     "is_no_value",
     "resolve_country",
     "resolve_language",
+    "stored_codes",
 ]
 
 OTHER_LANGUAGE = "other"
@@ -274,8 +274,8 @@ def resolve_country(value: Any) -> str | None:
 @cache
 def _fips() -> dict[str, str]:
     path = resources.files("agorascope") / "data" / "codes" / "fips10_4.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        return {row["fips"]: row["iso2"] for row in csv.DictReader(f)}
+    text = path.read_text(encoding="utf-8")
+    return {row["fips"]: row["iso2"] for row in csv.DictReader(text.splitlines())}
 
 
 def fips_country(code: Any) -> str | None:

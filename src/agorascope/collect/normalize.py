@@ -6,6 +6,7 @@ This is the one place where values are parsed and checked; presets only rename f
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,11 @@ _RELATION_ALIASES = {
     "retweet": "repost",
     "retweeted": "repost",
     "rt": "repost",
+    "r": "repost",  # FiveThirtyEight IRA post_type
+    "q": "quote",
+    "quote_tweet": "quote",
+    "quoted_tweet": "quote",
+    "reblogged": "repost",
     "share": "repost",
     "reblog": "repost",
     "quoted": "quote",
@@ -116,12 +122,17 @@ def _relation(value: Any, has_parent: bool) -> str:
     return text
 
 
-def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Normalized:
+def normalize(
+    fields: dict[str, Any],
+    warnings: Warnings | None = None,
+    date_formats: Mapping[str, str] | None = None,
+) -> Normalized:
     """Parse and check one canonical record.
 
     Args:
         fields: canonical field name -> raw value (unknown keys are an error of the preset).
         warnings: collects unrecognised country / language values.
+        date_formats: date field -> declared format (see :mod:`agorascope.timeutil`).
 
     Raises:
         FieldError: a required field is missing or a value is unusable.
@@ -135,6 +146,7 @@ def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Norma
     if not _PLATFORM.fullmatch(platform):
         raise FieldError("platform", f"not a platform name: {platform[:40]!r}")
     post_id = _identifier(fields.get("id"), "id", True)
+    fmt = date_formats or {}
     handle = _handle(fields.get("author_handle"))
     author_id = _identifier(fields.get("author_id"), "author_id", False)
     if author_id is None and handle is not None:
@@ -145,7 +157,7 @@ def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Norma
         "platform": platform,
         "id": post_id,
         "author_id": author_id,
-        "created_at": parse_datetime(fields.get("created_at"), "created_at"),
+        "created_at": parse_datetime(fields.get("created_at"), "created_at", fmt.get("created_at")),
         "text": parse_text(fields.get("text"), "text"),
         "lang": _coded(fields.get("lang"), parse_lang, "lang", warnings),
         "country": _coded(fields.get("country"), parse_country, "country", warnings),
@@ -159,12 +171,18 @@ def normalize(fields: dict[str, Any], warnings: Warnings | None = None) -> Norma
     post["hashtags"] = _string_list(fields.get("hashtags"), "hashtags", "#")
     post["mentions"] = _string_list(fields.get("mentions"), "mentions", "@")
     post["urls"] = _string_list(fields.get("urls"), "urls", "")
-    return Normalized(post, _author(fields, post, handle, warnings), _label(fields))
+    author = _author(fields, post, handle, warnings, fmt.get("author_created_at"))
+    return Normalized(post, author, _label(fields))
 
 
 def _coded(value: Any, parse: Any, kind: str, warnings: Warnings | None) -> str | None:
     code: str | None = parse(value)
-    if code is None and warnings is not None and str(value or "").strip() and not is_no_value(value):
+    if (
+        code is None
+        and warnings is not None
+        and str(value or "").strip()
+        and not is_no_value(value)
+    ):
         warnings.add(kind, value)
     return code
 
@@ -175,7 +193,11 @@ def _label(fields: dict[str, Any]) -> str | None:
 
 
 def _author(
-    fields: dict[str, Any], post: dict[str, Any], handle: str | None, warnings: Warnings | None
+    fields: dict[str, Any],
+    post: dict[str, Any],
+    handle: str | None,
+    warnings: Warnings | None,
+    created_format: str | None = None,
 ) -> dict[str, Any] | None:
     if post["author_id"] is None:
         given = [f for f in AUTHOR_FIELDS if fields.get(f) not in (None, "")]
@@ -195,7 +217,9 @@ def _author(
         "location": parse_text(fields.get("author_location"), "author_location", 1000),
         "verified": parse_bool(fields.get("author_verified"), "author_verified"),
         "category": parse_text(fields.get("author_category"), "author_category", 200),
-        "created_at": parse_datetime(fields.get("author_created_at"), "author_created_at"),
+        "created_at": parse_datetime(
+            fields.get("author_created_at"), "author_created_at", created_format
+        ),
         "observed_at": observed,
     }
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from agorascope.collect.canonical import FieldError
 from agorascope.collect.columnar import STAGE_AUTHORS, STAGE_POSTS, stage_batch
+from agorascope.collect.dates import DateChoice, settle_date_formats
 from agorascope.collect.derive import install_macros
 from agorascope.collect.language import detect_language
 from agorascope.collect.normalize import Normalized, Warnings, normalize
@@ -73,6 +74,8 @@ class FileSummary:
     rejects_path: str | None = None
     unrecognised: dict[str, int] = field(default_factory=dict)
     unrecognised_examples: dict[str, list[str]] = field(default_factory=dict)
+    date_formats: dict[str, str] = field(default_factory=dict)
+    date_detected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,6 +105,7 @@ def import_paths(
     progress: bool = False,
     on_commit: OnCommit | None = None,
     names: Mapping[Path, str] | None = None,
+    date_formats: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Import files into ``store``.
 
@@ -119,6 +123,9 @@ def import_paths(
         names: what to call a file (by its path) in summaries, reject rows, the store's
             sources and error messages; an upload names the user's file, not the server's
             temporary copy. Default: its path.
+        date_formats: date field -> declared format (``created_at``, ``author_created_at``);
+            an undeclared field's day/month order is read from the file
+            (:func:`agorascope.collect.dates.settle_date_formats`).
 
     Returns:
         One summary per file.
@@ -134,12 +141,17 @@ def import_paths(
     sources = []
     for path in expand_paths(paths, format):
         with _named(path, labels.get(path)):
-            sources.append((path, open_source(path, format, mapping)))
+            source = open_source(path, format, mapping)
+            choices = settle_date_formats(path, source, date_formats or {})
+            sources.append((path, source, choices))
     summaries = []
-    for path, source in sources:
+    for path, source, choices in sources:
         label = labels.get(path)
         with _named(path, label):
-            summaries.append(_import_one(store, path, source, settings, progress, on_commit, label))
+            summary = _import_one(
+                store, path, source, settings, progress, on_commit, label, choices
+            )
+            summaries.append(summary)
     return ImportSummary(summaries)
 
 
@@ -162,9 +174,13 @@ def _import_one(
     progress: bool,
     on_commit: OnCommit | None,
     label: str | None = None,
+    choices: Sequence[DateChoice] = (),
 ) -> FileSummary:
     started = time.perf_counter()
     summary = FileSummary(path=label or str(path), format=source.format)
+    formats = {c.field: c.format for c in choices}
+    summary.date_formats = dict(formats)
+    summary.date_detected = {c.field: c.detected for c in choices if c.detected is not None}
     import_id = _start_import(store, path, source.format, label)
     stem = path.name if label is None else re.sub(r"[^\w.-]+", "_", label).lstrip(".")[-120:]
     rejects = RejectsWriter(
@@ -176,7 +192,7 @@ def _import_one(
     commit = _Committer(store, summary, rejects, import_id, settings, on_commit)
     try:
         if source.format == "native" and source.container == "parquet":
-            _read_parquet(source, summary, warnings, rejects, commit, settings, bar)
+            _read_parquet(source, summary, warnings, rejects, commit, settings, bar, formats)
         else:
             for item in _with_progress(source, bar):
                 summary.read += 1
@@ -184,7 +200,7 @@ def _import_one(
                     rejects.write(item.path, item.line, item.field, item.reason, item.raw)
                     continue
                 try:
-                    batch.append((item.line, normalize(item.fields, warnings)))
+                    batch.append((item.line, normalize(item.fields, warnings, formats)))
                 except FieldError as e:
                     rejects.write(item.path, item.line, e.field, e.reason, _raw(item.fields))
                     continue
@@ -257,6 +273,7 @@ def _read_parquet(
     commit: _Committer,
     settings: Settings,
     bar: _ProgressBar | None,
+    formats: Mapping[str, str],
 ) -> None:
     """Native Parquet: stage clean batches column-wise, fall back to rows for the others."""
     import pyarrow.parquet as pq
@@ -266,7 +283,7 @@ def _read_parquet(
     # Large batches: each one is deduplicated against the whole table with an anti-join.
     for record_batch in pf.iter_batches(batch_size=settings.columnar_batch_size):
         summary.read += record_batch.num_rows
-        staged = stage_batch(record_batch, line)
+        staged = None if formats else stage_batch(record_batch, line)  # formats: row by row
         if staged is not None:
             commit.staged(*staged, [], record_batch.num_rows)
         else:  # row by row, in row-path batches so that memory stays bounded
@@ -276,7 +293,7 @@ def _read_parquet(
                 for offset, raw in enumerate(chunk.to_pylist(), start=line + start):
                     try:  # the preset's rules, as for CSV and JSONL (blank -> missing...)
                         (fields,) = source.preset.convert(Item(offset, raw, None, path))
-                        rows.append((offset, normalize(fields, warnings)))
+                        rows.append((offset, normalize(fields, warnings, formats)))
                     except FieldError as e:
                         rejects.write(path, offset, e.field, e.reason, _raw(raw))
                 if rows:

@@ -8,7 +8,7 @@ Each preset module says which source fields map to which canonical fields and wh
 from __future__ import annotations
 
 from agorascope.collect.presets.base import Preset, Probe
-from agorascope.collect.presets.native import load_mapping
+from agorascope.collect.presets.native import load_mapping, load_mapping_file
 from agorascope.collect.presets.registry import (
     PRESETS,
     Source,
@@ -28,5 +28,6 @@ __all__ = [
     "detect_format",
     "expand_paths",
     "load_mapping",
+    "load_mapping_file",
     "open_source",
 ]

@@ -134,7 +134,9 @@ class GdeltGkgPreset(_Gdelt):
     """GDELT Global Knowledge Graph 2.1 (27 tab-separated columns)."""
 
     name: ClassVar[str] = "gdelt-gkg"
-    description: ClassVar[str] = "GDELT Global Knowledge Graph 2.1 (.gkg.csv, 27 tab-separated columns)"
+    description: ClassVar[str] = (
+        "GDELT Global Knowledge Graph 2.1 (.gkg.csv, 27 tab-separated columns)"
+    )
     width: ClassVar[int] = GKG_COLUMNS
 
     def matches(self, probe: Probe) -> bool:

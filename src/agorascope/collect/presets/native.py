@@ -22,12 +22,24 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from agorascope.collect.canonical import CANONICAL_FIELDS, REQUIRED_FIELDS, FieldError
+from agorascope.collect.canonical import (
+    CANONICAL_FIELDS,
+    REQUIRED_FIELDS,
+    FieldError,
+    fields_hint,
+)
 from agorascope.collect.presets.base import Preset, Probe, blank_to_none, get_path
 from agorascope.collect.readers import Item
 from agorascope.errors import ImportFormatError
 
-__all__ = ["LIST_FIELDS", "MappingPreset", "NativePreset", "load_mapping", "parse_list_cell"]
+__all__ = [
+    "LIST_FIELDS",
+    "MappingPreset",
+    "NativePreset",
+    "load_mapping",
+    "load_mapping_file",
+    "parse_list_cell",
+]
 
 LIST_FIELDS = frozenset({"hashtags", "mentions", "urls"})
 
@@ -98,16 +110,40 @@ def load_mapping(path: Path) -> dict[str, str]:
     Raises:
         ImportFormatError: unreadable file, or values that are not strings.
     """
+    return load_mapping_file(path)[0]
+
+
+def load_mapping_file(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """A mapping file's mapping and its date formats.
+
+    JSON: an object, or ``{"mapping": {...}, "date_formats": {...}}``. TOML: a flat table, or
+    ``[mapping]`` and ``[date_formats]`` tables (what ``agorascope import --write-mapping``
+    writes).
+
+    Raises:
+        ImportFormatError: unreadable file, values that are not strings, or a bad date format.
+    """
+    from agorascope.collect.dates import parse_date_formats
+    from agorascope.errors import InvalidInputError
+
     try:
         text = path.read_text(encoding="utf-8")
         data: Any = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (OSError, ValueError) as e:
         raise ImportFormatError(f"{path}: cannot read the mapping: {e}") from e
+    formats: Any = {}
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
+        formats = data.get("date_formats", {})
         data = data["mapping"]
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ImportFormatError(f'{path}: a mapping is a flat table of field = "source" strings')
-    return {str(k): v for k, v in data.items()}
+    if not isinstance(formats, dict) or not all(isinstance(v, str) for v in formats.values()):
+        raise ImportFormatError(f'{path}: date_formats is a table of field = "format" strings')
+    try:
+        date_formats = parse_date_formats([f"{k}={v}" for k, v in formats.items()])
+    except InvalidInputError as e:
+        raise ImportFormatError(f"{path}: {e}") from e
+    return {str(k): v for k, v in data.items()}, date_formats
 
 
 class MappingPreset(Preset):
@@ -125,15 +161,16 @@ class MappingPreset(Preset):
         unknown = sorted(set(self.mapping) - set(CANONICAL_FIELDS))
         if unknown:
             raise ImportFormatError(
-                f"unknown canonical field(s) {', '.join(unknown)}; "
-                f"known: {', '.join(CANONICAL_FIELDS)}"
+                f"unknown canonical field(s) {', '.join(unknown)}; {fields_hint()}"
             )
         missing = [f for f in REQUIRED_FIELDS if f not in self.mapping]
         if self.mapping and missing:
-            raise ImportFormatError(f"the mapping must give {', '.join(missing)}")
+            raise ImportFormatError(f"the mapping must give {', '.join(missing)}; {fields_hint()}")
         bad = [k for k, v in self.mapping.items() if not isinstance(v, str) or not v.strip()]
         if bad:
-            raise ImportFormatError(f"empty source for {', '.join(bad)} in the mapping")
+            raise ImportFormatError(
+                f"empty source for {', '.join(bad)} in the mapping; {fields_hint()}"
+            )
 
     def matches(self, probe: Probe) -> bool:
         return False  # never guessed: a mapping must be given
@@ -141,7 +178,10 @@ class MappingPreset(Preset):
     def check(self, probe: Probe) -> None:
         super().check(probe)
         if not self.mapping:
-            raise ImportFormatError("the mapping preset needs a mapping (field -> column)")
+            raise ImportFormatError(
+                f"{probe.path}: the mapping preset needs a mapping: --map FIELD=COLUMN "
+                f"(repeatable), --map MAPPING.toml, or --guess to propose one; {fields_hint()}"
+            )
         if probe.columns is not None:
             available = set(probe.columns)
             roots = available
@@ -154,8 +194,10 @@ class MappingPreset(Preset):
             if source.startswith("=") or source in available:
                 continue
             if source.split(".", 1)[0] not in roots:
+                shown = ", ".join(sorted(available)[:40])
                 raise ImportFormatError(
-                    f"{probe.path}: column {source!r} (mapped to {field}) is not in the file"
+                    f"{probe.path}: column {source!r} (mapped to {field}) is not in the file; "
+                    f"its columns: {shown}"
                 )
 
     def convert(self, item: Item) -> Iterable[dict[str, Any]]:
