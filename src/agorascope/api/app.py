@@ -28,6 +28,7 @@ from agorascope.api.routes import (
     compare,
     data,
     health,
+    import_page,
     pages,
     privacy,
     search,
@@ -55,7 +56,7 @@ PUBLIC_PATHS = frozenset(
 )
 """Routes that answer without a token; every other route checks the caller's role."""
 
-UPLOAD_PATHS = frozenset({"/api/import", "/import"})
+UPLOAD_PATHS = frozenset({"/api/import", "/import", "/import/preview"})
 """Routes that take uploads (up to ``max_upload_bytes``); every other route takes bodies up to
 ``Settings.max_body_bytes``. Both limits apply before authentication."""
 
@@ -176,6 +177,7 @@ def create_app(
     for router in analyses.routers():
         app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(import_page.router)
     app.include_router(privacy.pages)
     app.include_router(analysis_pages.router)
     app.include_router(sources.pages)
