@@ -41,7 +41,7 @@ OTHER_LANGUAGE = "other"
 
 _NO_VALUE = frozenset(
     {"und", "undefined", "language undefined", "unknown", "zxx", "qme", "qht", "qam", "qct",
-     "qst", "n a", "na", "none", "null", "xx", "zz", "unknown country", "not available"}
+     "qst", "n a", "none", "null", "xx", "zz", "unknown country", "not available"}
 )  # fmt: skip
 """Folded values that say "no value" (kept empty without being reported as unrecognised)."""
 

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from agorascope.collect.canonical import FieldError
 from agorascope.collect.names import fips_country
 from agorascope.collect.presets.base import Preset, Probe
-from agorascope.collect.readers import Item, Progress, Reject, iter_tab_rows
+from agorascope.collect.readers import Item, Progress, Reject, iter_tab_rows, read_sample
 from agorascope.timeutil import compact_date
 
 __all__ = ["EVENTS_COLUMNS", "GKG_COLUMNS", "GdeltEventsPreset", "GdeltGkgPreset"]
@@ -62,7 +62,11 @@ def _country(code: str) -> str | None:
 
 
 def _cells(probe: Probe) -> tuple[str, ...]:
-    return probe.columns or ()
+    """The tab-separated cells of the first line (the CSV sniffer may pick ``;`` for GKG)."""
+    if probe.container != "csv":
+        return ()
+    first = read_sample(probe.path, 1 << 20).split(b"\n", 1)[0]
+    return tuple(first.decode("utf-8", errors="replace").rstrip("\r").split("\t"))
 
 
 class _Gdelt(Preset):
