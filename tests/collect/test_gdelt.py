@@ -101,9 +101,7 @@ def test_a_ragged_row_is_rejected_with_its_line(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = list(open_source(path, "gdelt-events"))
     rejects = [r for r in out if isinstance(r, Reject)]
-    assert [(r.line, r.reason) for r in rejects] == [
-        (2, "40 tab-separated cells, expected 61")
-    ]
+    assert [(r.line, r.reason) for r in rejects] == [(2, "40 tab-separated cells, expected 61")]
 
 
 def test_a_file_of_another_width_is_refused_before_reading(tmp_path: Path) -> None:

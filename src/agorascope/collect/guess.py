@@ -195,7 +195,10 @@ def _is_date(v: Any) -> bool:
     number = isinstance(v, int | float) and not isinstance(v, bool)
     if number and compact_date(int(v)) is None and not 6e8 <= float(v) <= 4.2e12:
         return False  # epoch seconds or ms outside 1989-2103
-    parse_timestamp(v)
+    try:
+        parse_timestamp(v)
+    except InvalidInputError:
+        parse_timestamp(v, "day-first")  # 25/03/2024
     return True
 
 
