@@ -133,9 +133,11 @@ def test_country_variants(value: str, code: str) -> None:
 
 def test_ira_regions() -> None:
     # every distinct `region` of the whole IRA sample
-    regions = {"United States": "US", "United Arab Emirates": "AE", "United Kingdom": "GB",
-               "Azerbaijan": "AZ", "Russian Federation": "RU", "Germany": "DE",
-               "Israel": "IL", "Iraq": "IQ", "France": "FR", "Turkey": "TR", "Belarus": "BY"}  # fmt: skip
+    regions = {
+        "United States": "US", "United Arab Emirates": "AE", "United Kingdom": "GB",
+        "Azerbaijan": "AZ", "Russian Federation": "RU", "Germany": "DE", "Israel": "IL",
+        "Iraq": "IQ", "France": "FR", "Turkey": "TR", "Belarus": "BY",
+    }  # fmt: skip
     for name, code in regions.items():
         assert resolve_country(name) == code
     assert resolve_country("Unknown") is None and is_no_value("Unknown")
