@@ -9,10 +9,13 @@ from types import MappingProxyType
 from typing import Any
 
 from agorascope.collect.presets.base import Preset, Probe
+from agorascope.collect.presets.bluesky import BlueskyPreset
 from agorascope.collect.presets.cascade import CascadeTreesPreset
 from agorascope.collect.presets.fourcat import FourCatPreset
 from agorascope.collect.presets.ira import IraPreset
+from agorascope.collect.presets.mastodon import MastodonPreset
 from agorascope.collect.presets.native import MappingPreset, NativePreset
+from agorascope.collect.presets.reddit import RedditPreset
 from agorascope.collect.presets.xapi import TwarcPreset, XV2Preset
 from agorascope.collect.presets.xapi_v1 import XV1Preset
 from agorascope.collect.readers import (
@@ -41,6 +44,9 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
             TwarcPreset(),
             XV1Preset(),
             FourCatPreset(),
+            RedditPreset(),
+            MastodonPreset(),
+            BlueskyPreset(),
         )
     }
 )

@@ -1,0 +1,96 @@
+"""Small helpers shared by the presets of today's platforms (Reddit, Mastodon, Bluesky...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from agorascope.collect.canonical import FieldError
+from agorascope.collect.presets.base import Preset, blank_to_none
+from agorascope.collect.readers import Item, Record, Reject
+
+__all__ = ["OnceRecords", "html_text", "mapping", "need_id", "str_or_none"]
+
+
+def str_or_none(value: Any) -> str | None:
+    """A stripped string, or None for missing and blank values (numbers are written out)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def need_id(value: Any, field: str) -> str:
+    """The identifier at ``field``.
+
+    Raises:
+        FieldError: missing, blank or not a string or integer.
+    """
+    if isinstance(value, Mapping | list):
+        raise FieldError(field, f"expected an identifier, got {type(value).__name__}")
+    text = str_or_none(value)
+    if text is None:
+        raise FieldError(field, "missing identifier")
+    return text
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def html_text(html: Any) -> str | None:
+    """Plain text of an HTML fragment (paragraphs and line breaks kept as new lines)."""
+    text = blank_to_none(html)
+    if not isinstance(text, str):
+        return None
+    from agorascope.watch.parse import html_to_text  # lxml only when HTML is read
+
+    return html_to_text(text)
+
+
+class OnceRecords(Preset):
+    """A preset whose items may repeat embedded objects: each id is emitted once per source.
+
+    A reblogged status, a quoted post or a video appears under every item that embeds it;
+    emitting it once keeps the file's duplicate count to real repeats of the items themselves
+    (an embedded copy of an id already emitted is skipped). The ids remembered are capped at
+    :attr:`REMEMBER` (oldest forgotten first), so memory stays bounded; past the cap a repeat is
+    still caught by the importer, as a duplicate. Converters return ``(fields, embedded)``
+    pairs through :meth:`convert_all`.
+    """
+
+    REMEMBER = 1_000_000
+
+    def convert_all(self, item: Item) -> Iterable[tuple[dict[str, Any], bool]]:
+        """``(fields, embedded)`` for each record of the item; embedded ones may repeat.
+
+        Raises:
+            FieldError: a field of the item cannot be used.
+        """
+        raise NotImplementedError
+
+    def convert(self, item: Item) -> Iterable[dict[str, Any]]:
+        return [fields for fields, _ in self.convert_all(item)]
+
+    def records(self, items: Iterator[Item | Reject]) -> Iterator[Record | Reject]:
+        seen: dict[str, None] = {}
+        for item in items:
+            if isinstance(item, Reject):
+                yield item
+                continue
+            try:
+                converted = list(self.convert_all(item))
+            except FieldError as e:
+                yield Reject(item.path, item.line, e.field, e.reason, item.raw_text())
+                continue
+            for fields, embedded in converted:
+                key = str(fields.get("id"))
+                if embedded and key in seen:
+                    continue
+                seen[key] = None
+                if len(seen) > self.REMEMBER:
+                    del seen[next(iter(seen))]
+                yield Record(item.path, item.line, fields)
