@@ -42,7 +42,7 @@ def _split(source: object) -> tuple[list[Record], list[Reject]]:
 def test_every_preset_has_a_description_and_canonical_output() -> None:
     assert set(PRESETS) == {
         "native", "mapping", "ira", "cascade-trees", "x-v2", "twarc", "x-v1", "4cat",
-    }  # fmt: skip
+    } | {"reddit", "mastodon", "bluesky", "youtube", "telegram", "edges"}  # fmt: skip
     for name, preset in PRESETS.items():
         assert preset.name == name
         assert preset.description and "\n" not in preset.description

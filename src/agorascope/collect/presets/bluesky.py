@@ -34,12 +34,19 @@ repost, the CIDs (content hashes) and edits (updates) from the firehose.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from agorascope.collect.canonical import FieldError
 from agorascope.collect.presets.base import Probe
-from agorascope.collect.presets.social import OnceRecords, mapping, need_id, str_or_none
+from agorascope.collect.presets.social import (
+    OnceRecords,
+    Pairs,
+    each,
+    mapping,
+    need_id,
+    str_or_none,
+)
 from agorascope.collect.readers import Item
 from agorascope.errors import ImportFormatError
 
@@ -48,7 +55,6 @@ __all__ = ["BlueskyPreset", "bsky_url", "convert_post_view", "convert_record", "
 _POST = "app.bsky.feed.post"
 _REPOST = "app.bsky.feed.repost"
 _FACET = "app.bsky.richtext.facet#"
-_Pairs = list[tuple[dict[str, Any], bool]]
 
 
 def split_at_uri(uri: str) -> tuple[str, str, str] | None:
@@ -161,7 +167,7 @@ def _author(author: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def convert_post_view(view: Any, embedded: bool = False) -> _Pairs:
+def convert_post_view(view: Any, embedded: bool = False) -> Pairs:
     """Records for a post view (``uri``, ``author``, ``record``) and the posts it embeds.
 
     Raises:
@@ -178,7 +184,7 @@ def convert_post_view(view: Any, embedded: bool = False) -> _Pairs:
         "reposts": view.get("repostCount"),
         "replies": view.get("replyCount"),
     }
-    out: _Pairs = [(fields, embedded)]
+    out: Pairs = [(fields, embedded)]
     shown = mapping(mapping(view.get("embed")).get("record"))
     shown = mapping(shown.get("record")) if "record" in shown and "uri" not in shown else shown
     if "author" in shown and ("value" in shown or "record" in shown):
@@ -186,9 +192,10 @@ def convert_post_view(view: Any, embedded: bool = False) -> _Pairs:
     return out
 
 
-def _feed_item(item: Mapping[str, Any]) -> _Pairs:
+def _feed_item(item: Any) -> Pairs:
+    item = mapping(item)
     post = mapping(item.get("post"))
-    out: _Pairs = []
+    out: Pairs = []
     for key in ("root", "parent"):
         ref = mapping(mapping(item.get("reply")).get(key))
         if "author" in ref and "record" in ref:
@@ -198,7 +205,7 @@ def _feed_item(item: Mapping[str, Any]) -> _Pairs:
     if str(reason.get("$type", "")).endswith("#reasonRepost"):
         by = mapping(reason.get("by"))
         did = need_id(by.get("did"), "reason.by.did")
-        uri = str(out[0][0]["id"])
+        uri = _uri(post.get("uri"), "uri")
         repost = str_or_none(reason.get("uri")) or f"{uri}#repost/{did}"
         fields = {
             "platform": "bluesky",
@@ -214,7 +221,7 @@ def _feed_item(item: Mapping[str, Any]) -> _Pairs:
     return out
 
 
-def _event(event: Mapping[str, Any]) -> _Pairs:
+def _event(event: Mapping[str, Any]) -> Pairs:
     commit = mapping(event.get("commit"))
     collection = str(commit.get("collection") or event.get("kind") or "?")
     if event.get("kind") != "commit" or collection not in (_POST, _REPOST):
@@ -266,7 +273,7 @@ class BlueskyPreset(OnceRecords):
                 "a feed item, a post view nor a Jetstream event (did, time_us, kind)"
             )
 
-    def convert_all(self, item: Item) -> Iterable[tuple[dict[str, Any], bool]]:
+    def convert_all(self, item: Item) -> Pairs:
         value = item.data
         kind = _kind(value)
         if kind == "event":
@@ -276,10 +283,5 @@ class BlueskyPreset(OnceRecords):
         if kind == "view":
             return convert_post_view(value)
         if kind == "response":
-            out: _Pairs = []
-            for entry in value.get("feed") or []:
-                out += _feed_item(mapping(entry))
-            for view in value.get("posts") or []:
-                out += convert_post_view(view)
-            return out
+            return each(value.get("feed"), _feed_item) + each(value.get("posts"), convert_post_view)
         raise FieldError("", "neither an API response, a feed item, a post view nor an event")

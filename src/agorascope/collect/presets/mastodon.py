@@ -31,7 +31,7 @@ Lost: media attachments, polls, cards, emojis, visibility, ``sensitive``, ``edit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -39,6 +39,8 @@ from agorascope.collect.canonical import FieldError
 from agorascope.collect.presets.base import Probe
 from agorascope.collect.presets.social import (
     OnceRecords,
+    Pairs,
+    each,
     html_text,
     mapping,
     need_id,
@@ -90,7 +92,11 @@ def _text(status: Mapping[str, Any]) -> str | None:
     return "\n\n".join(t for t in (warning, body) if t) or None
 
 
-def convert_status(status: Any) -> list[tuple[dict[str, Any], bool]]:
+def _embedded(pairs: Pairs) -> Pairs:
+    return [p if isinstance(p, FieldError) else (p[0], True) for p in pairs]
+
+
+def convert_status(status: Any) -> Pairs:
     """Records for a status: itself, then a reblogged or quoted status embedded in it.
 
     Returns:
@@ -106,17 +112,17 @@ def convert_status(status: Any) -> list[tuple[dict[str, Any], bool]]:
     reblog = status.get("reblog")
     quoted = mapping(mapping(status.get("quote")).get("quoted_status"))
     relation, parent, root = "original", None, None
-    embedded: list[tuple[dict[str, Any], bool]] = []
+    embedded: Pairs = []
     if isinstance(reblog, Mapping):
         relation, parent = "repost", need_id(reblog.get("id"), "reblog.id")
         root = parent
-        embedded = [(f, True) for f, _ in convert_status(reblog)]
+        embedded = _embedded(convert_status(reblog))
     elif str_or_none(status.get("in_reply_to_id")):
         relation, parent = "reply", str_or_none(status.get("in_reply_to_id"))
     elif quoted.get("id") is not None:
         relation, parent = "quote", need_id(quoted.get("id"), "quote.quoted_status.id")
     if quoted.get("id") is not None and not isinstance(reblog, Mapping):
-        embedded += [(f, True) for f, _ in convert_status(quoted)]
+        embedded += _embedded(convert_status(quoted))
     tags = status.get("tags")
     mentions = status.get("mentions")
     fields = {
@@ -171,12 +177,8 @@ class MastodonPreset(OnceRecords):
                 "visibility) nor a search or context response"
             )
 
-    def convert_all(self, item: Item) -> Iterable[tuple[dict[str, Any], bool]]:
+    def convert_all(self, item: Item) -> Pairs:
         value = item.data
         if _is_response(value):
-            out: list[tuple[dict[str, Any], bool]] = []
-            for key in _CONTAINERS:
-                for status in value.get(key) or []:
-                    out += convert_status(status)
-            return out
+            return [p for key in _CONTAINERS for p in each(value.get(key), convert_status)]
         return convert_status(value)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from agorascope.collect.canonical import FieldError
 from agorascope.collect.presets.base import Preset, blank_to_none
 from agorascope.collect.readers import Item, Record, Reject
 
-__all__ = ["OnceRecords", "html_text", "mapping", "need_id", "str_or_none"]
+__all__ = ["OnceRecords", "Pairs", "each", "html_text", "mapping", "need_id", "str_or_none"]
+
+Pairs = list[tuple[dict[str, Any], bool] | FieldError]
+"""What a converter of :class:`OnceRecords` returns: ``(fields, embedded)`` pairs, and the
+errors of the elements of a response page that could not be read (each one a reject)."""
 
 
 def str_or_none(value: Any) -> str | None:
@@ -51,6 +55,18 @@ def html_text(html: Any) -> str | None:
     return html_to_text(text)
 
 
+def each(elements: Any, convert: Callable[[Any], Pairs]) -> Pairs:
+    """``convert`` applied to every element of a response page; an element that fails gives
+    its error in its place, so one bad element does not lose the page."""
+    out: Pairs = []
+    for element in elements if isinstance(elements, list) else []:
+        try:
+            out += convert(element)
+        except FieldError as e:
+            out.append(e)
+    return out
+
+
 class OnceRecords(Preset):
     """A preset whose items may repeat embedded objects: each id is emitted once per source.
 
@@ -59,12 +75,12 @@ class OnceRecords(Preset):
     (an embedded copy of an id already emitted is skipped). The ids remembered are capped at
     :attr:`REMEMBER` (oldest forgotten first), so memory stays bounded; past the cap a repeat is
     still caught by the importer, as a duplicate. Converters return ``(fields, embedded)``
-    pairs through :meth:`convert_all`.
+    pairs (and the errors of page elements, see :func:`each`) through :meth:`convert_all`.
     """
 
     REMEMBER = 1_000_000
 
-    def convert_all(self, item: Item) -> Iterable[tuple[dict[str, Any], bool]]:
+    def convert_all(self, item: Item) -> Pairs:
         """``(fields, embedded)`` for each record of the item; embedded ones may repeat.
 
         Raises:
@@ -73,7 +89,12 @@ class OnceRecords(Preset):
         raise NotImplementedError
 
     def convert(self, item: Item) -> Iterable[dict[str, Any]]:
-        return [fields for fields, _ in self.convert_all(item)]
+        out = []
+        for pair in self.convert_all(item):
+            if isinstance(pair, FieldError):
+                raise pair
+            out.append(pair[0])
+        return out
 
     def records(self, items: Iterator[Item | Reject]) -> Iterator[Record | Reject]:
         seen: dict[str, None] = {}
@@ -86,7 +107,11 @@ class OnceRecords(Preset):
             except FieldError as e:
                 yield Reject(item.path, item.line, e.field, e.reason, item.raw_text())
                 continue
-            for fields, embedded in converted:
+            for pair in converted:
+                if isinstance(pair, FieldError):
+                    yield Reject(item.path, item.line, pair.field, pair.reason, item.raw_text())
+                    continue
+                fields, embedded = pair
                 key = str(fields.get("id"))
                 if embedded and key in seen:
                     continue
