@@ -180,6 +180,49 @@ class _Tolerant(io.RawIOBase):
         super().close()
 
 
+class _Zstd(io.RawIOBase):
+    """Decompressed bytes of zstd frames (one after another), ending in EOFError when the
+    input stops inside a frame (a truncated file), so the cut is reported, not hidden."""
+
+    def __init__(self, inner: IO[bytes]):
+        self._inner = inner
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self._obj = self._dctx.decompressobj()
+        self._started = False
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        while not self._pending:
+            chunk = self._inner.read(1 << 16)
+            if not chunk:
+                if self._started and not self._obj.eof:
+                    raise EOFError("zstd frame cut short")
+                return b""
+            self._started = True
+            out = []
+            while chunk:
+                if self._obj.eof:  # a new frame starts
+                    self._obj = self._dctx.decompressobj()
+                out.append(self._obj.decompress(chunk))
+                chunk = self._obj.unused_data if self._obj.eof else b""
+            self._pending = b"".join(out)
+        n = len(self._pending) if size is None or size < 0 else size
+        data, self._pending = self._pending[:n], self._pending[n:]
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
 class _Recoded(io.RawIOBase):
     """UTF-8 bytes of a text stream in another encoding (UTF-16 or UTF-32 with a BOM)."""
 
@@ -237,13 +280,7 @@ class _Opened:
         stream: IO[bytes] = buffered
         self.zstd = buffered.peek(4)[:4] == _ZSTD_MAGIC
         if self.gzipped or self.zstd:
-            inner: Any = (
-                gzip.GzipFile(fileobj=buffered)
-                if self.gzipped
-                else zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).stream_reader(
-                    buffered, read_across_frames=True
-                )
-            )
+            inner: Any = gzip.GzipFile(fileobj=buffered) if self.gzipped else _Zstd(buffered)
             self._tolerant = _Tolerant(inner, self._counter)
             stream = io.BufferedReader(self._tolerant, 1 << 16)
         head = stream.peek(4)[:4]  # type: ignore[attr-defined]
