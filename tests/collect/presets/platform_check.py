@@ -11,6 +11,10 @@ from agorascope.collect.presets import Record, Reject
 from agorascope.workspace import Workspace
 
 DATA = Path(__file__).parents[2] / "data" / "platforms"
+POST_COLUMNS = (
+    *("id", "author_id", "created_at", "text", "lang", "url", "parent_id", "root_id"),
+    *("relation", "likes", "reposts", "replies", "views", "hashtags", "mentions", "urls"),
+)
 
 
 def split(source: object) -> tuple[list[Record], list[Reject]]:
@@ -26,8 +30,7 @@ def import_one(ws: Workspace, path: Path, format: str | None = None) -> FileSumm
 
 def stored(ws: Workspace, platform: str) -> dict[str, dict[str, Any]]:
     """The stored posts of ``platform`` by id."""
-    cols = ("id", "author_id", "created_at", "text", "lang", "url", "parent_id", "root_id",
-            "relation", "likes", "reposts", "replies", "views", "hashtags", "mentions", "urls")  # fmt: skip
+    cols = POST_COLUMNS
     rows = ws.store.execute(
         f"SELECT {', '.join(cols)} FROM posts WHERE platform = ? ORDER BY id", [platform]
     )
