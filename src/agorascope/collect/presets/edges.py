@@ -38,8 +38,10 @@ gets no time.
 the node itself, as the file has no user ids (so ``accounts`` ranks nodes; when nodes are user
 ids, as in many retweet trees, they are the accounts). A parent that never appears as a child
 becomes the root post of its cascade (relation original, no delay). A node listed again (a
-second parent, a repeated row) is emitted again and counted as a duplicate by the importer (the
-first parent wins); a row whose child equals its parent is rejected.
+second parent, a repeated row) is emitted again and counted as a duplicate by the importer: its
+parent is the one of its root row when it has one (a node given as a root stays a root), else
+of its first row, and its first record carries that parent; a row whose child equals its parent
+is rejected.
 
 **Options**, after the format name: ``--format "edges:delay=parent,unit=s,root=2019-03-01T12:00:00Z,
 platform=weibo,relation=reply"``; ``delay`` is ``root``, ``parent`` or ``auto`` (the default).
@@ -256,7 +258,8 @@ class EdgesPreset(Preset):
                 continue
             label = label or (_text(row.get(cols.label)) if cols.label else None)
             rows.append((item, child, parent, delay))
-            parent_of.setdefault(child, parent)
+        for _, child, parent, delay in sorted(rows, key=lambda r: r[2] is not None):
+            parent_of.setdefault(child, parent)  # a root row first, then the first parent
             if delay is not None:
                 delay_of.setdefault(child, delay)
         origin = origin or self.root or DEFAULT_ROOT_TIME
@@ -266,9 +269,12 @@ class EdgesPreset(Preset):
         for node in roots:  # parents never listed as children: the cascade's root posts
             fields = self._post(cascade, node, None, node, origin, label)
             yield Record(first.path, first.line, fields)
+        done: set[str] = set()
         for item, child, parent, _ in rows:
+            first = parent_of[child] if child not in done else parent  # the kept row first
+            done.add(child)
             root = _root(child, parent_of)
-            fields = self._post(cascade, child, parent, root, times.get(child), label)
+            fields = self._post(cascade, child, first, root, times.get(child), label)
             yield Record(item.path, item.line, fields)
 
     def _edge(
