@@ -271,10 +271,10 @@ class EdgesPreset(Preset):
             yield Record(first.path, first.line, fields)
         done: set[str] = set()
         for item, child, parent, _ in rows:
-            first = parent_of[child] if child not in done else parent  # the kept row first
+            kept = parent_of[child] if child not in done else parent  # the kept row first
             done.add(child)
             root = _root(child, parent_of)
-            fields = self._post(cascade, child, first, root, times.get(child), label)
+            fields = self._post(cascade, child, kept, root, times.get(child), label)
             yield Record(item.path, item.line, fields)
 
     def _edge(
