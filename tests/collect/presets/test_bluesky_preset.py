@@ -120,10 +120,8 @@ def test_jetstream_posts_reposts_and_the_rest_rejected(ws: Workspace) -> None:
                 reply["parent"]["uri"],
                 reply["root"]["uri"],
             )
-    assert (
-        posts["at://did:plc:nutrikdii7qo6xbb52mdlyf2/app.bsky.feed.post/3m64666fhis2e"]["lang"]
-        == "ja"
-    )
+    known = posts["at://did:plc:l5o3qjrmfztir54cpwlv2eme/app.bsky.feed.post/3lbhtytjqzk2q"]
+    assert (known["lang"], known["created_at"].isoformat()) == ("en", "2024-11-21T16:09:27.254000")
 
 
 def test_second_import_adds_nothing(ws: Workspace) -> None:
