@@ -48,7 +48,6 @@ from agorascope.collect.presets.social import (
     str_or_none,
 )
 from agorascope.collect.readers import Item
-from agorascope.errors import ImportFormatError
 
 __all__ = ["BlueskyPreset", "bsky_url", "convert_post_view", "convert_record", "split_at_uri"]
 
@@ -256,7 +255,9 @@ class BlueskyPreset(OnceRecords):
     description: ClassVar[str] = (
         "Bluesky posts: API feed / search responses or post views, Jetstream firehose JSONL"
     )
-    containers: ClassVar[frozenset[str]] = frozenset({"json", "jsonl"})
+    expected: ClassVar[str] = (
+        "a Bluesky API response (feed, posts), a feed item, a post view or a Jetstream event"
+    )
 
     def matches(self, probe: Probe) -> bool:
         kind = _kind(probe.first)
@@ -264,14 +265,6 @@ class BlueskyPreset(OnceRecords):
             items = probe.first.get("feed") or probe.first.get("posts") or []
             return all(_kind(i) in ("item", "view") for i in items[:3])
         return kind is not None
-
-    def check(self, probe: Probe) -> None:
-        super().check(probe)
-        if probe.first is not None and _kind(probe.first) is None:
-            raise ImportFormatError(
-                f"{probe.path}: the first value is neither a Bluesky API response (feed, posts), "
-                "a feed item, a post view nor a Jetstream event (did, time_us, kind)"
-            )
 
     def convert_all(self, item: Item) -> Pairs:
         value = item.data

@@ -47,7 +47,6 @@ from agorascope.collect.presets.social import (
     str_or_none,
 )
 from agorascope.collect.readers import Item
-from agorascope.errors import ImportFormatError
 
 __all__ = ["MastodonPreset", "convert_status", "is_status", "qualified"]
 
@@ -164,18 +163,12 @@ class MastodonPreset(OnceRecords):
     description: ClassVar[str] = (
         "Mastodon API statuses (JSON arrays, JSON lines, search or context responses)"
     )
-    containers: ClassVar[frozenset[str]] = frozenset({"json", "jsonl"})
+    expected: ClassVar[str] = (
+        "a Mastodon status (id, account, content, visibility), a search or a context response"
+    )
 
     def matches(self, probe: Probe) -> bool:
         return is_status(probe.first) or _is_response(probe.first)
-
-    def check(self, probe: Probe) -> None:
-        super().check(probe)
-        if probe.first is not None and not self.matches(probe):
-            raise ImportFormatError(
-                f"{probe.path}: the first value is not a Mastodon status (id, account, content, "
-                "visibility) nor a search or context response"
-            )
 
     def convert_all(self, item: Item) -> Pairs:
         value = item.data

@@ -40,10 +40,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from agorascope.collect.canonical import FieldError
-from agorascope.collect.presets.base import Preset, Probe
-from agorascope.collect.presets.social import mapping, need_id, str_or_none
+from agorascope.collect.presets.base import Probe
+from agorascope.collect.presets.social import JsonPreset, mapping, need_id, str_or_none
 from agorascope.collect.readers import Item
-from agorascope.errors import ImportFormatError
 
 __all__ = ["RedditPreset", "convert_thing", "is_listing", "is_thing"]
 
@@ -156,25 +155,19 @@ def _things(value: Any) -> Iterator[Mapping[str, Any]]:
                 stack.append(data.get("children"))
 
 
-class RedditPreset(Preset):
+class RedditPreset(JsonPreset):
     """Pushshift / Arctic Shift dumps (zstd JSONL) and Reddit API listings."""
 
     name: ClassVar[str] = "reddit"
     description: ClassVar[str] = (
         "Reddit: Pushshift / Arctic Shift dumps (.zst JSONL submissions, comments), API listings"
     )
-    containers: ClassVar[frozenset[str]] = frozenset({"jsonl", "json"})
+    expected: ClassVar[str] = (
+        "a Reddit submission or comment (subreddit, created_utc...) or an API listing"
+    )
 
     def matches(self, probe: Probe) -> bool:
         return is_thing(probe.first) or is_listing(probe.first)
-
-    def check(self, probe: Probe) -> None:
-        super().check(probe)
-        if probe.first is not None and not self.matches(probe):
-            raise ImportFormatError(
-                f"{probe.path}: the first value is neither a Reddit submission or comment "
-                "(subreddit, created_utc, link_id or selftext) nor an API listing"
-            )
 
     def convert(self, item: Item) -> Iterable[dict[str, Any]]:
         value = item.data

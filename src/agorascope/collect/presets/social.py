@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from agorascope.collect.canonical import FieldError
-from agorascope.collect.presets.base import Preset, blank_to_none
+from agorascope.collect.presets.base import Preset, Probe, blank_to_none
 from agorascope.collect.readers import Item, Record, Reject
+from agorascope.errors import ImportFormatError
 
-__all__ = ["OnceRecords", "Pairs", "each", "html_text", "mapping", "need_id", "str_or_none"]
+__all__ = [
+    "JsonPreset",
+    "OnceRecords",
+    "Pairs",
+    "each",
+    "html_text",
+    "mapping",
+    "need_id",
+    "str_or_none",
+]
 
 Pairs = list[tuple[dict[str, Any], bool] | FieldError]
 """What a converter of :class:`OnceRecords` returns: ``(fields, embedded)`` pairs, and the
@@ -67,7 +77,22 @@ def each(elements: Any, convert: Callable[[Any], Pairs]) -> Pairs:
     return out
 
 
-class OnceRecords(Preset):
+class JsonPreset(Preset):
+    """A JSON / JSON lines preset whose first value must look like its format.
+
+    Subclasses set ``expected``: what the first value should be, for the error message.
+    """
+
+    containers: ClassVar[frozenset[str]] = frozenset({"json", "jsonl"})
+    expected: ClassVar[str]
+
+    def check(self, probe: Probe) -> None:
+        super().check(probe)
+        if probe.first is not None and not self.matches(probe):
+            raise ImportFormatError(f"{probe.path}: the first value is not {self.expected}")
+
+
+class OnceRecords(JsonPreset):
     """A preset whose items may repeat embedded objects: each id is emitted once per source.
 
     A reblogged status, a quoted post or a video appears under every item that embeds it;

@@ -43,7 +43,6 @@ from agorascope.collect.presets.social import (
     str_or_none,
 )
 from agorascope.collect.readers import Item
-from agorascope.errors import ImportFormatError
 
 __all__ = ["YouTubePreset", "convert_comment", "convert_thread"]
 
@@ -149,18 +148,12 @@ class YouTubePreset(OnceRecords):
     description: ClassVar[str] = (
         "YouTube Data API comments (commentThreads / comments list responses, resources)"
     )
-    containers: ClassVar[frozenset[str]] = frozenset({"json", "jsonl"})
+    expected: ClassVar[str] = (
+        "a YouTube Data API comment resource or list response (kind youtube#comment...)"
+    )
 
     def matches(self, probe: Probe) -> bool:
         return mapping(probe.first).get("kind") in _KINDS
-
-    def check(self, probe: Probe) -> None:
-        super().check(probe)
-        if probe.first is not None and not self.matches(probe):
-            raise ImportFormatError(
-                f"{probe.path}: the first value is not a YouTube Data API comment resource or "
-                f"list response (kind one of {', '.join(_KINDS)})"
-            )
 
     def convert_all(self, item: Item) -> Pairs:
         value = mapping(item.data)
