@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from platform_check import DATA, import_one, orphans, rejects, split, stored
 
 from agorascope.collect.presets import detect_format, open_source
@@ -170,3 +173,30 @@ def test_not_stealing_other_layouts(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError, match="unknown format"):
         detect_format(path)
     assert split(open_source(path, format="edges"))[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3600)), min_size=1, max_size=25))
+def test_parent_delays_add_up_along_the_tree(edges: list[tuple[int, int]]) -> None:
+    """Node i+1 hangs under an earlier node; its time from the parent-delay reading is the
+    sum of the delays on its path, which is what the root-delay reading is given."""
+    parents = [None] + [p % (i + 1) for i, (p, _) in enumerate(edges)]
+    delays = [0] + [d for _, d in edges]
+    since_root = [0] * len(parents)
+    for i in range(1, len(parents)):
+        since_root[i] = since_root[parents[i]] + delays[i]  # type: ignore[index]
+    rows = ["child,parent,delay_from_parent_s,time_since_root_s"]
+    rows += [f"n{i},{'' if p is None else f'n{p}'},{delays[i]},{since_root[i]}"
+             for i, p in enumerate(parents)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        by_parent = Path(tmp) / "tree.csv"
+        by_parent.write_text("\n".join(r.rsplit(",", 1)[0] for r in rows) + "\n", "utf-8")
+        by_root = Path(tmp) / "tree_root.csv"
+        by_root.write_text(
+            "\n".join(",".join(r.split(",")[:2] + r.split(",")[3:]) for r in rows) + "\n", "utf-8"
+        )
+        a = {r.fields["id"]: r.fields["created_at"] for r in split(open_source(by_parent))[0]}
+        b = {r.fields["id"]: r.fields["created_at"] for r in split(open_source(by_root))[0]}
+    want = {f"n{i}": DEFAULT_ROOT_TIME + timedelta(seconds=t) for i, t in enumerate(since_root)}
+    assert {k.split("/")[1]: v for k, v in a.items()} == want
+    assert {k.split("/")[1]: v for k, v in b.items()} == want

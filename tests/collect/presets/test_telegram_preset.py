@@ -109,3 +109,11 @@ def test_bad_message_and_truncated_export(ws: Workspace, tmp_path: Path) -> None
     assert ("id", "missing identifier") in got
     assert ("", "truncated or invalid JSON") in got
     assert s.imported == 3  # messages 3 and 4 (a forward gives two posts) before the cut
+
+
+def test_other_chat_exports_are_not_taken_for_telegram(tmp_path: Path) -> None:
+    path = tmp_path / "discord.json"  # DiscordChatExporter's layout: messages typed "Default"
+    doc = {"guild": {"id": "1"}, "channel": {"id": "2", "type": "GuildTextChat"},
+           "messages": [{"id": "3", "type": "Default", "content": "hi"}]}  # fmt: skip
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert not telegram_module._looks_like_export(path)

@@ -58,6 +58,8 @@ _HEAD = {
     "id": re.compile(r'"id"\s*:\s*(-?\d+)'),
 }
 _CHUNK = 1 << 20
+_TELEGRAM_MESSAGE = re.compile(r'"type"\s*:\s*"(message|service)"')
+"""A message as Telegram Desktop types it (other chat exporters use other types)."""
 
 
 def is_export(value: Any) -> bool:
@@ -267,6 +269,6 @@ def _looks_like_export(path: Path) -> bool:
     head = read_sample(path, 1 << 16).decode("utf-8", errors="replace")
     if not head.lstrip("\ufeff \t\r\n").startswith("{"):
         return False
-    single = _MESSAGES.search(head) is not None and '"type"' in head and '"id"' in head
+    single = _MESSAGES.search(head) is not None and _TELEGRAM_MESSAGE.search(head) is not None
     every = '"about"' in head and ('"personal_information"' in head or '"chats"' in head)
     return single or every
