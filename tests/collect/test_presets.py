@@ -43,7 +43,7 @@ def test_every_preset_has_a_description_and_canonical_output() -> None:
     assert set(PRESETS) == {
         "native", "mapping", "ira", "cascade-trees", "x-v2", "twarc", "x-v1", "4cat",
         "gdelt-events", "gdelt-gkg",
-    }  # fmt: skip
+    } | {"reddit", "mastodon", "bluesky", "youtube", "telegram", "edges"}  # fmt: skip
     for name, preset in PRESETS.items():
         assert preset.name == name
         assert preset.description and "\n" not in preset.description

@@ -57,6 +57,14 @@ class Preset:
                 f"{', '.join(sorted(self.containers))}, not {probe.container}"
             )
 
+    def with_options(self, options: Mapping[str, str]) -> Preset:
+        """This preset with options given after its name (``--format "edges:delay=parent"``).
+
+        Raises:
+            ImportFormatError: the preset takes no options, or an option is not known.
+        """
+        raise ImportFormatError(f"the {self.name} preset takes no options")
+
     def convert(self, item: Item) -> Iterable[dict[str, Any]]:
         """Canonical field dicts for one raw item.
 

@@ -9,13 +9,19 @@ from types import MappingProxyType
 from typing import Any
 
 from agorascope.collect.presets.base import Preset, Probe
+from agorascope.collect.presets.bluesky import BlueskyPreset
 from agorascope.collect.presets.cascade import CascadeTreesPreset
+from agorascope.collect.presets.edges import EdgesPreset
 from agorascope.collect.presets.fourcat import FourCatPreset
 from agorascope.collect.presets.gdelt import GdeltEventsPreset, GdeltGkgPreset
 from agorascope.collect.presets.ira import IraPreset
+from agorascope.collect.presets.mastodon import MastodonPreset
 from agorascope.collect.presets.native import MappingPreset, NativePreset
+from agorascope.collect.presets.reddit import RedditPreset
+from agorascope.collect.presets.telegram import TelegramPreset
 from agorascope.collect.presets.xapi import TwarcPreset, XV2Preset
 from agorascope.collect.presets.xapi_v1 import XV1Preset
+from agorascope.collect.presets.youtube import YouTubePreset
 from agorascope.collect.readers import (
     Item,
     Progress,
@@ -28,7 +34,7 @@ from agorascope.collect.readers import (
 )
 from agorascope.errors import ImportFormatError
 
-__all__ = ["PRESETS", "Source", "detect_format", "open_source", "probe"]
+__all__ = ["PRESETS", "Source", "detect_format", "open_source", "parse_options", "probe"]
 
 PRESETS: Mapping[str, Preset] = MappingProxyType(
     {
@@ -44,6 +50,12 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
             FourCatPreset(),
             GdeltEventsPreset(),
             GdeltGkgPreset(),
+            RedditPreset(),
+            MastodonPreset(),
+            BlueskyPreset(),
+            YouTubePreset(),
+            TelegramPreset(),
+            EdgesPreset(),
         )
     }
 )
@@ -157,7 +169,8 @@ def open_source(
     Args:
         path: the file or folder.
         format: a preset name (see :data:`PRESETS`); detected when None. A mapping without a
-            format means ``mapping``.
+            format means ``mapping``. Options may follow the name after a colon, as
+            ``key=value`` pairs separated by commas (``edges:delay=parent,unit=s``).
         mapping: for the ``mapping`` preset, canonical field -> column / dotted path /
             ``=constant``.
 
@@ -177,14 +190,32 @@ def open_source(
         format = "mapping"
     if format is None:
         format = detect_format(path)
+    format, _, options = format.partition(":")
     if format not in PRESETS:
         raise ImportFormatError(f"unknown format {format!r}; known: {', '.join(PRESETS)}")
     if mapping is not None and format != "mapping":
         raise ImportFormatError(f"a column mapping needs --format mapping, not {format}")
     preset: Preset = MappingPreset(mapping) if format == "mapping" else PRESETS[format]
+    if options:
+        preset = preset.with_options(parse_options(options))
     p = probe(path)
     preset.check(p)
     return Source(path, preset, p.container)
+
+
+def parse_options(text: str) -> dict[str, str]:
+    """``key=value`` pairs separated by commas (the options after a format name).
+
+    Raises:
+        ImportFormatError: a pair without ``=``.
+    """
+    out: dict[str, str] = {}
+    for pair in text.split(","):
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ImportFormatError(f"format option {pair!r}: expected key=value")
+        out[key.strip().lower()] = value.strip()
+    return out
 
 
 def expand_paths(paths: Sequence[str | Path], format: str | None = None) -> list[Path]:

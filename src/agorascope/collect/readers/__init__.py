@@ -1,4 +1,4 @@
-"""Streaming container readers: CSV, JSONL, JSON and Parquet files, plain or gzip-compressed.
+"""Streaming container readers: CSV, JSONL, JSON and Parquet files, plain, gzip or zstd.
 
 A reader turns a file into :class:`Item` values (one raw row or JSON value with its line number)
 and :class:`Reject` values (what could not be read), in bounded memory: a 10-million-row file is
@@ -9,7 +9,8 @@ Rules shared by every reader:
 
 - Line numbers are 1-based physical lines (the CSV header is line 1); for Parquet, the row
   number; for a JSON array, the line where the element starts.
-- A gzip file is recognised by its magic bytes; ``bytes_read`` counts compressed bytes.
+- A gzip or zstd file is recognised by its magic bytes; ``bytes_read`` counts compressed
+  bytes. zstd frames may use windows up to 2 GB (the Reddit dumps' ``--long=31``).
 - CSV text is UTF-8 (with or without a BOM). When a 64 KB sample is not valid UTF-8, the file is
   decoded as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined); when a later line is
   not valid UTF-8, decoding switches to cp1252 from that line on, so no row is lost.

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import zstandard
+
 from agorascope.errors import ImportFormatError
 
 __all__ = [
@@ -38,6 +40,10 @@ CONTAINERS = ("csv", "jsonl", "json", "parquet", "folder")
 """Container names; ``folder`` is a directory a preset reads itself (cascade trees)."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+ZSTD_MAX_WINDOW = 2**31
+"""Largest zstd window accepted: the Pushshift / Arctic Shift Reddit dumps are written with
+``--long=31`` and the library's default (128 MB) refuses them."""
 _PARQUET_MAGIC = b"PAR1"
 _EXTENSIONS = {
     ".csv": "csv",
@@ -144,7 +150,7 @@ class _CountingRaw(io.RawIOBase):
 
 
 class _Tolerant(io.RawIOBase):
-    """A decompressed stream that ends quietly where a truncated gzip file is cut.
+    """A decompressed stream that ends quietly where a truncated gzip or zstd file is cut.
 
     ``truncated_at`` is then the compressed byte offset where the data stopped, so the
     readers keep every complete row and report the cut (instead of losing the file).
@@ -163,9 +169,52 @@ class _Tolerant(io.RawIOBase):
             return 0
         try:
             data = self._inner.read1(len(buffer))  # type: ignore[attr-defined]
-        except (EOFError, gzip.BadGzipFile, zlib.error):
+        except (EOFError, gzip.BadGzipFile, zlib.error, zstandard.ZstdError):
             self.truncated_at = self._counter.count
             return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+class _Zstd(io.RawIOBase):
+    """Decompressed bytes of zstd frames (one after another), ending in EOFError when the
+    input stops inside a frame (a truncated file), so the cut is reported, not hidden."""
+
+    def __init__(self, inner: IO[bytes]):
+        self._inner = inner
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self._obj = self._dctx.decompressobj()
+        self._started = False
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        while not self._pending:
+            chunk = self._inner.read(1 << 16)
+            if not chunk:
+                if self._started and not self._obj.eof:
+                    raise EOFError("zstd frame cut short")
+                return b""
+            self._started = True
+            out = []
+            while chunk:
+                if self._obj.eof:  # a new frame starts
+                    self._obj = self._dctx.decompressobj()
+                out.append(self._obj.decompress(chunk))
+                chunk = self._obj.unused_data if self._obj.eof else b""
+            self._pending = b"".join(out)
+        n = len(self._pending) if size is None or size < 0 else size
+        data, self._pending = self._pending[:n], self._pending[n:]
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read1(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
@@ -229,8 +278,10 @@ class _Opened:
             raise
         self._tolerant: _Tolerant | None = None
         stream: IO[bytes] = buffered
-        if self.gzipped:
-            self._tolerant = _Tolerant(gzip.GzipFile(fileobj=buffered), self._counter)  # type: ignore[arg-type]
+        self.zstd = buffered.peek(4)[:4] == _ZSTD_MAGIC
+        if self.gzipped or self.zstd:
+            inner: Any = gzip.GzipFile(fileobj=buffered) if self.gzipped else _Zstd(buffered)
+            self._tolerant = _Tolerant(inner, self._counter)
             stream = io.BufferedReader(self._tolerant, 1 << 16)
         head = stream.peek(4)[:4]  # type: ignore[attr-defined]
         self.encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
@@ -247,8 +298,9 @@ class _Opened:
         """A reject naming the cut of a truncated gzip file, or None when it is whole."""
         if self.truncated_at is None:
             return None
+        kind = "gzip" if self.gzipped else "zstd"
         reason = (
-            f"truncated gzip: the compressed data ends at byte {self.truncated_at:,} before its "
+            f"truncated {kind}: the compressed data ends at byte {self.truncated_at:,} before its "
             "end marker; the complete rows before it were kept"
         )
         return Reject(name, line, "", reason, "")
@@ -277,12 +329,17 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
     try:
         with _Opened(path) as opened:
             return opened.stream.read(size)
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zstandard.ZstdError) as e:
         raise ImportFormatError(f"{path}: cannot read: {e}") from e
 
 
 def _strip_gz(name: str) -> str:
-    return name[:-3] if name.lower().endswith(".gz") else name
+    """The name without a ``.gz`` or ``.zst`` compression suffix."""
+    lower = name.lower()
+    for suffix in (".gz", ".zst"):
+        if lower.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -309,8 +366,8 @@ def _json_kind(sample: bytes) -> str | None:
 def detect_container(path: Path) -> str:
     """Name the container of ``path``: csv, jsonl, json, parquet or folder.
 
-    The extension decides (``.gz`` removed first), then the content when the extension is not
-    known. A ``.json`` file holding one JSON value per line is read as JSONL.
+    The extension decides (``.gz`` or ``.zst`` removed first), then the content when the
+    extension is not known. A ``.json`` file holding one JSON value per line is read as JSONL.
 
     Raises:
         ImportFormatError: the file is empty, binary garbage, or of no known container.
