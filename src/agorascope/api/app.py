@@ -28,6 +28,7 @@ from agorascope.api.routes import (
     compare,
     data,
     health,
+    opendata,
     pages,
     privacy,
     search,
@@ -182,6 +183,7 @@ def create_app(
     app.include_router(watches.pages)
     app.include_router(collections.pages)
     app.include_router(voters.router)
+    app.include_router(opendata.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
