@@ -113,7 +113,7 @@ def test_errors_name_the_file_line_and_field(
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="nope.csv: no such file"):
+    with pytest.raises(InvalidInputError, match=r"nope\.csv: no such file"):
         join_file(tmp_path / "nope.csv")
 
 

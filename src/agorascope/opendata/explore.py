@@ -126,10 +126,11 @@ def explore(
             out.figures["scatter"] = scatter_chart(
                 fit, x_title=_unit_title(x, units), y_title=_unit_title(y, units), labels=labels
             )
-    if out.column in frame.columns:
+    mapped = out.column
+    if mapped is not None and mapped in frame.columns:
         out.figures["map"] = choropleth(
-            frame, out.column, level=t.level, title=_unit_title(out.column, units),
-            unit=units.get(out.column, ""), names=names if names in frame else None,
+            frame, mapped, level=t.level, title=_unit_title(mapped, units),
+            unit=units.get(mapped, ""), names=names if names in frame else None,
             geo=GEO_URL.format(level=t.level),
         )  # fmt: skip
     return out

@@ -77,7 +77,7 @@ async def opendata_join(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(await file.read())
-        level = "county" if table == "counties" else "state"
+        level: Literal["county", "state"] = "county" if table == "counties" else "state"
         try:
             joined = join_file(path, on=on or None, tables=[table], level=level)
         except AgorascopeError as e:
