@@ -100,10 +100,8 @@ class Gazetteer:
             self.counties.setdefault((str(row.state), place_key(str(row.county))), str(row.fips))
         self.cities: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
         places = load("places")
-        for r in places.itertuples(index=False):
-            self.cities[place_key(str(r.city))].append(
-                (str(r.state), str(r.county_fips), int(r.zips))
-            )
+        for city, st, fips, zips in places[["city", "state", "county_fips", "zips"]].to_numpy():
+            self.cities[place_key(str(city))].append((str(st), str(fips), int(zips)))
 
     def _state_of(self, part: str) -> str | None:
         words = _words(part)
@@ -197,7 +195,8 @@ _LANGUAGES = ("de", "es", "fr", "it", "nl", "pt", "ru", "tr")
 @lru_cache(maxsize=1)
 def foreign_countries() -> frozenset[str]:
     """Names of every country but the United States (English, their ``pycountry`` names in a
-    few languages, and common short forms), case-folded."""
+    few languages, and common short forms), case-folded; names of US states are left out
+    ("Georgia, USA")."""
     import gettext
 
     import pycountry
@@ -215,7 +214,8 @@ def foreign_countries() -> frozenset[str]:
             if name:
                 names.add(name.casefold())
                 names.update(t.gettext(name).casefold() for t in translations)
-    return frozenset(names)
+    states = {str(n).casefold() for n in load("states")["name"]}
+    return frozenset(names - states)
 
 
 @lru_cache(maxsize=1)
