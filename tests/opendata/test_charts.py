@@ -56,6 +56,7 @@ def test_the_scatter_has_the_band_the_line_and_axis_titles_with_units() -> None:
     fig = scatter_chart(fit, x_title="income (US dollars)", y_title="poverty (%)")
     upper, lower, points, line = fig["data"]
     assert lower["fill"] == "tonexty" and "95 %" in lower["name"]
+    assert all(lo < hi for lo, hi in zip(lower["y"], upper["y"], strict=True))
     assert len(points["x"]) == fit.correlation.n == 51
     assert line["y"][0] == pytest.approx(
         fit.correlation.intercept + fit.correlation.slope * line["x"][0]
