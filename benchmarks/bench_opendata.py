@@ -85,16 +85,14 @@ def main() -> None:
             f"{p:.3f} | {r:.3f} |"
         )
     g = gazetteer()
-    texts = [f"{r['location']}, {i}" for i in range(20_000 // len(rows) + 1) for r in rows][
-        :20_000
-    ]
+    texts = [f"{r['location']}, {i}" for i in range(20_000 // len(rows) + 1) for r in rows][:20_000]
     seconds = median(timeit(lambda: [g.resolve(t) for t in texts], repeat=args.repeat))
     counties = load("counties")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "all.csv"
-        pd.DataFrame(
-            {"fips": counties["fips"].str.lstrip("0"), "x": range(len(counties))}
-        ).to_csv(path, index=False)
+        pd.DataFrame({"fips": counties["fips"].str.lstrip("0"), "x": range(len(counties))}).to_csv(
+            path, index=False
+        )
 
         def peer() -> None:
             frame = pd.read_csv(path, dtype={"fips": str})
