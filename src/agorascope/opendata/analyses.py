@@ -14,11 +14,11 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
-from agorascope.opendata.correlate import ECOLOGICAL_NOTE, correlate
+from agorascope.opendata.correlate import ECOLOGICAL_NOTE, Correlation, correlate
 from agorascope.opendata.join import join_file
 from agorascope.opendata.mentions import author_places, per_capita
 from agorascope.opendata.tables import CATALOG, info, load
-from agorascope.registry import Context, Output, Params, Row, analysis
+from agorascope.registry import Context, Output, Params, Row, analysis, row_of
 
 __all__: list[str] = []
 
@@ -119,24 +119,10 @@ class CorrelateParams(Params):
     )
 
 
-class CorrelationRow(Row):
-    """Pearson r (p-value, 95 % interval), Spearman rho (p-value) and the OLS line of y on x."""
-
-    x: str
-    y: str
-    n: int
-    missing: int
-    pearson_r: float
-    pearson_p: float
-    pearson_low: float | None
-    pearson_high: float | None
-    spearman_rho: float
-    spearman_p: float
-    slope: float
-    slope_low: float
-    slope_high: float
-    intercept: float
-    r_squared: float
+CorrelationRow = row_of(
+    Correlation,
+    "Pearson r (p-value, 95 % interval), Spearman rho (p-value) and the OLS line of y on x.",
+)
 
 
 def correlation_frame(p: CorrelateParams) -> tuple[pd.DataFrame, str, dict[str, object]]:
