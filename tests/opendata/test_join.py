@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from agorascope.cli import app
@@ -138,3 +143,44 @@ def test_the_join_command_fails_with_the_file_and_line(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["opendata", "join", str(path)])
     assert r.exit_code != 0
     assert "line 1" in r.output and "no key column" in r.output
+
+
+def test_a_key_column_named_fips_is_kept_as_written(tmp_path: Path) -> None:
+    frame = join_file(_write(tmp_path, "fips,x\n1001,1\n99999,2\n")).frame
+    assert frame["fips_given"].tolist() == ["1001", "99999"]
+    assert frame["fips"].tolist()[0] == "01001" and frame["fips"].isna().tolist()[1]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(load("counties")["fips"])[:200]),
+            st.text(
+                alphabet=st.characters(codec="utf-8", exclude_characters="\r\x00"), max_size=12
+            ),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_lines_and_keys_survive_any_cells(rows: list[tuple[str, str, bool]]) -> None:
+    """Whatever the cells hold (quotes, commas, line breaks), each row keeps its key and the
+    line it starts on, and an unpadded FIPS equals its padded form."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["fips", "note"])
+    starts = []
+    line = 2
+    for fips, note, strip in rows:
+        starts.append(line)
+        writer.writerow([fips.lstrip("0") if strip else fips, note])
+        line += 1 + note.count("\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        joined = join_file(path, level="county")
+    assert joined.frame["line"].tolist() == starts
+    assert joined.frame["fips"].tolist() == [f for f, _, _ in rows]
+    assert joined.unmatched == []

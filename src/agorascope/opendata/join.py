@@ -8,6 +8,7 @@ matches nothing is reported with its line, never dropped in silence.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,8 @@ class Joined:
 
     Attributes:
         frame: every row of the file (unmatched ones with empty table columns), plus ``fips``
-            (the normalised key) and ``line``.
+            (the normalised key; a key column named ``fips`` is kept as ``fips_given``) and
+            ``line``.
         level: ``county`` or ``state``.
         on: the key column of the file.
         tables: the tables joined.
@@ -156,9 +158,10 @@ def read_table_file(path: Path) -> pd.DataFrame:
         raise InvalidInputError(f"{path}: not UTF-8 text (byte {e.start})") from e
     if not raw.strip():
         raise InvalidInputError(f"{path}: the file is empty")
-    first = raw.splitlines()[0]
+    first = raw.split("\n", 1)[0]
     delimiter = max(",;\t|", key=first.count)
-    reader = csv.reader(raw.splitlines(keepends=True), delimiter=delimiter)
+    # lines end at \n only: a cell may hold U+2028 or a form feed, which splitlines() splits at
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
     header = [h.strip() for h in next(reader)]
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -231,6 +234,8 @@ def join_frame(
         for line, v, k in zip(lines, out[key].tolist(), keys, strict=True)
         if k is None
     ]
+    if key == "fips":  # keep the key as written beside its normalised form
+        out = out.rename(columns={"fips": "fips_given"})
     out["fips"] = pd.array(keys, dtype="string")
     for name in names:
         t = info(name)
