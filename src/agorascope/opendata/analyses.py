@@ -14,6 +14,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
+from agorascope.errors import InvalidInputError
 from agorascope.opendata.correlate import ECOLOGICAL_NOTE, Correlation, correlate
 from agorascope.opendata.join import join_file
 from agorascope.opendata.mentions import author_places, per_capita
@@ -159,6 +160,14 @@ def _correlate(ctx: Context, p: CorrelateParams) -> Output:
     return Output([fit.correlation.__dict__], {"note": ECOLOGICAL_NOTE, **extra})
 
 
+def _places(ctx: Context) -> pd.DataFrame:
+    """The selection's authors in the window with where their profile location resolves."""
+    sel = ctx.selection
+    if sel is None:
+        raise InvalidInputError("this analysis needs a selection of posts")
+    return author_places(sel.windowed(), ctx.workspace.backend.table("authors"))
+
+
 class PerCapitaParams(Params):
     """Level and population."""
 
@@ -186,8 +195,7 @@ def _per_capita(ctx: Context, p: PerCapitaParams) -> Output:
     resolved); posts of authors placed nowhere are counted in ``unresolved_posts`` and left out
     of the rates.
     """
-    places = author_places(ctx._selection().windowed(), ctx.workspace.backend.table("authors"))
-    rows, meta = per_capita(places, p.level, p.population)
+    rows, meta = per_capita(_places(ctx), p.level, p.population)
     return Output(rows, meta)
 
 
@@ -211,7 +219,7 @@ class LocationRow(Row):
 @analysis("opendata", "locations", params=LocationsParams, row=LocationRow)
 def _locations(ctx: Context, p: LocationsParams) -> Output:
     """Authors' profile locations in the selection and the state and county each resolves to."""
-    places = author_places(ctx._selection().windowed(), ctx.workspace.backend.table("authors"))
+    places = _places(ctx)
     places = places[places["location"].notna()]
     grouped = (
         places.groupby(["location", "how"], dropna=False)
