@@ -134,7 +134,7 @@ def choropleth(
         },
     ]
     layout = {
-        "title": {"text": title, "x": 0, "font": {"size": 14}},
+        "title": {"text": title, "x": 0.01, "font": {"size": 14}},
         "font": {"family": "system-ui, sans-serif", "size": 12},
         "height": 440,
         "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
@@ -160,7 +160,7 @@ def scatter_chart(
     grid = np.linspace(float(fit.xs.min()), float(fit.xs.max()), 60)
     line, low, high = fit.band(grid)
     points: dict[str, Any] = {
-        "type": "scattergl" if c.n > 2000 else "scatter",
+        "type": "scatter",  # SVG: WebGL is missing in many headless and remote browsers
         "mode": "markers",
         "x": fit.xs.tolist(),
         "y": fit.ys.tolist(),
@@ -182,7 +182,7 @@ def scatter_chart(
          "name": f"OLS: y = {c.intercept:.4g} + {c.slope:.4g} x"},
     ]  # fmt: skip
     layout = {
-        "title": {"text": f"r = {c.pearson_r:.3f}, rho = {c.spearman_rho:.3f}", "x": 0},
+        "title": {"text": f"r = {c.pearson_r:.3f}, rho = {c.spearman_rho:.3f}", "x": 0.01},
         "font": {"family": "system-ui, sans-serif", "size": 12},
         "height": 420,
         "margin": {"l": 60, "r": 20, "t": 40, "b": 90},

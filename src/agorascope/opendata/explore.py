@@ -20,7 +20,7 @@ from agorascope.opendata.tables import CATALOG, Level, info, load, numeric_colum
 
 __all__ = ["GEO_URL", "Explorer", "explore", "posts_map"]
 
-GEO_URL = "/opendata/geo/{level}.geojson"
+GEO_URL = "/opendata/geo/{level}"
 """Where the app serves the outlines (the page's maps fetch them from there)."""
 PREVIEW_ROWS = 20
 

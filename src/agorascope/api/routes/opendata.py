@@ -89,7 +89,7 @@ async def opendata_join(
     )
 
 
-@router.get("/opendata/geo/{level}.geojson")
+@router.get("/opendata/geo/{level}")
 def outlines(_: Viewer, level: Literal["county", "state"]) -> Response:
     """County or state outlines as GeoJSON (from the bundled us-atlas TopoJSON)."""
     return Response(
