@@ -68,6 +68,7 @@ DOMAIN_MODULES = (
     "agorascope.voters.analyses",
     "agorascope.voters.experiments_analyses",
     "agorascope.voters.budget_analyses",
+    "agorascope.opendata.analyses",
 )
 """Modules whose import declares analyses (a new domain adds its module here)."""
 

@@ -53,6 +53,7 @@ class Workspace:
         audience: the audience analyses (lift, overlap, upset).
         voters: the voters analyses (persons, a person, segments, sources, link quality,
             message experiments, budget).
+        opendata: public tables (list, show, correlate) and posts per inhabitant by place.
         reports: topic, compare and overview pages and HTML reports.
         sources: followed feeds, pages and sitemaps, and fetch passes.
         watches: watches and their alerts (:class:`~agorascope.watch.watches.Watches`).
@@ -79,6 +80,7 @@ class Workspace:
         self.districts = Analyses(self, "districts")
         self.audience = Analyses(self, "audience")
         self.voters = Analyses(self, "voters")
+        self.opendata = Analyses(self, "opendata")
         self.sources = Sources(self)
         self.watches = Watches(self)
         self.collections = Collections(self.store)

@@ -29,6 +29,7 @@ from agorascope.api.routes import (
     data,
     health,
     import_page,
+    opendata,
     pages,
     privacy,
     search,
@@ -184,6 +185,7 @@ def create_app(
     app.include_router(watches.pages)
     app.include_router(collections.pages)
     app.include_router(voters.router)
+    app.include_router(opendata.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

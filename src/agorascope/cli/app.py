@@ -14,6 +14,7 @@ from agorascope.cli import demo as demo_cli
 from agorascope.cli import districts as districts_cli
 from agorascope.cli import elections as elections_cli
 from agorascope.cli import experiments as experiments_cli
+from agorascope.cli import opendata as opendata_cli
 from agorascope.cli import privacy as privacy_cli
 from agorascope.cli import search as search_cli
 from agorascope.cli import serve as serve_cli
@@ -34,11 +35,17 @@ app.add_typer(districts_cli.app, name="districts")
 app.add_typer(experiments_cli.app, name="experiment")
 app.add_typer(privacy_cli.app, name="privacy")
 app.add_typer(voters_cli.app, name="voters")
+app.add_typer(opendata_cli.app, name="opendata")
 data_cli.register(app)
 demo_cli.register(app)
 analyses_cli.register(
     app,
-    {"elections": elections_cli.app, "districts": districts_cli.app, "voters": voters_cli.app},
+    {
+        "elections": elections_cli.app,
+        "districts": districts_cli.app,
+        "voters": voters_cli.app,
+        "opendata": opendata_cli.app,
+    },
 )
 search_cli.register(app)
 serve_cli.register(app)
