@@ -21,6 +21,7 @@ from agorascope.districts.graph import DistrictGraph, read_graph
 from agorascope.districts.metrics import plan_metrics
 from agorascope.districts.partisan import Election
 from agorascope.districts.plan import Plan, plan_from_attribute, plan_from_csv, validate_plan
+from agorascope.districts.seed_plan import tree_plan
 from agorascope.errors import InvalidInputError
 from agorascope.registry import Context, Output, Params, Row, analysis
 
@@ -191,6 +192,29 @@ class EnsembleParams(PlanParams):
         1.0, ge=0, le=1000, description="Weight on county-crossing edges."
     )
     jobs: int = Field(1, ge=1, le=8, description="Worker processes.")
+    start: Literal["plan", "new"] = Field(
+        "plan",
+        description="'plan': start from the plan given; 'new': from a seeded recursive-tree "
+        "plan of 'districts' districts within the tolerance (same seed as the chains).",
+    )
+    districts: int | None = Field(
+        None, ge=2, le=10_000, description="Number of districts of a new starting plan."
+    )
+
+    def load(self) -> tuple[DistrictGraph, Plan]:
+        """The graph and the starting plan (given, or drawn when ``start`` is ``new``).
+
+        Raises:
+            InvalidInputError: ``new`` without ``districts``, or with a plan too.
+        """
+        if self.start == "plan":
+            return super().load()
+        if self.districts is None:
+            raise InvalidInputError("start 'new' needs the number of districts (districts)")
+        if self.plan is not None or self.plan_csv is not None:
+            raise InvalidInputError("start 'new' draws the starting plan: give no plan")
+        g = load_graph(self.graph, self.adjacency, self.id_column, self.shared_perimeter)
+        return g, tree_plan(g, self.pop, self.districts, self.tolerance, self.seed)
 
 
 # -- rows ---------------------------------------------------------------------------------
