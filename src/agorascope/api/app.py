@@ -27,6 +27,8 @@ from agorascope.api.routes import (
     collections,
     compare,
     data,
+    districts_pages,
+    elections_pages,
     health,
     pages,
     privacy,
@@ -182,6 +184,8 @@ def create_app(
     app.include_router(watches.pages)
     app.include_router(collections.pages)
     app.include_router(voters.router)
+    app.include_router(elections_pages.router)
+    app.include_router(districts_pages.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -89,7 +89,10 @@ class ForecastParams(Params):
 class ResultsParams(Params):
     """A results file read on its own (to check a layout and a mapping)."""
 
-    file: Path = Field(description="Results file (MIT Election Lab, or one row per state).")
+    file: Path = Field(
+        description="Results file (MIT Election Lab, or one row per state).",
+        examples=["potus_results_1976_2016.csv"],
+    )
     map: str | None = _MAP
     mapping_file: Path | None = _MAPPING_FILE
     year: int | None = Field(None, ge=1788, le=2200, description="Only this election year.")
