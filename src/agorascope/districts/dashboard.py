@@ -87,7 +87,11 @@ def plan_page(graph: str = "IA_counties", seed: int = 0) -> dict[str, Any]:
     }
     pp = metrics.get("compactness", {}).get("polsby_popper")
     return {
-        "demo": d, "metrics": metrics, "election": metrics["elections"][election.name],
+        "demo": d, "metrics": metrics,
+        "election": {
+            k: None if isinstance(v, float) and math.isnan(v) else v
+            for k, v in metrics["elections"][election.name].items()
+        },
         "election_name": election.name,
         "polsby_popper": None if pp is None else [None if math.isnan(x) else x for x in pp],
         "ensemble": {
