@@ -34,7 +34,7 @@ def test_iowa_page(ia: DistrictGraph) -> None:
             steps=d.steps,
             chains=2,
             seed=0,
-        )  # fmt: skip
+        )
     )
     assert page["ensemble"]["kept"] == len(ens.stats)
     for row in page["outliers"]:
