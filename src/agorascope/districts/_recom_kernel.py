@@ -32,6 +32,21 @@ def _find(parent: np.ndarray, x: int) -> int:  # type: ignore[type-arg]
 
 
 @njit(cache=True)
+def _buffers(n: int, m_max: int):  # type: ignore[no-untyped-def]
+    """Work arrays of a spanning-tree step on ``n`` nodes and at most ``m_max`` edges."""
+    return (
+        np.full(n, -1, dtype=np.int64), np.empty(n, dtype=np.int64),
+        np.empty(m_max, dtype=np.int64), np.empty(m_max, dtype=np.int64),
+        np.zeros(m_max, dtype=np.bool_), np.empty(m_max), np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n),
+        np.empty(n, dtype=np.bool_), np.zeros(n + 1, dtype=np.int64),
+        np.empty(2 * n, dtype=np.int64), np.empty(2 * n, dtype=np.int64),
+        np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64),
+        np.empty(n, dtype=np.int64), np.empty(n), np.empty(n, dtype=np.bool_),
+    )  # fmt: skip
+
+
+@njit(cache=True)
 def _region_edges(
     m: int,
     nodes: np.ndarray,  # type: ignore[type-arg]
@@ -116,8 +131,12 @@ def _subtree_sums(
     order: np.ndarray,  # type: ignore[type-arg]
     par: np.ndarray,  # type: ignore[type-arg]
     par_edge: np.ndarray,  # type: ignore[type-arg]
+    pop: np.ndarray,  # type: ignore[type-arg]
+    nodes: np.ndarray,  # type: ignore[type-arg]
+    sub: np.ndarray,  # type: ignore[type-arg]
 ) -> None:
-    """Breadth-first order of the tree from local node 0, with each node's parent and edge."""
+    """Breadth-first order of the tree from local node 0, each node's parent and edge, and the
+    population of the subtree below each node (``pop`` of the graph nodes ``nodes``)."""
     for i in range(m + 1):
         tptr[i] = 0
     for i in range(n_t):
@@ -150,6 +169,11 @@ def _subtree_sums(
                 par_edge[y] = tslot[s]
                 order[tail] = y
                 tail += 1
+    for i in range(m):
+        sub[i] = pop[nodes[i]]
+    for q in range(m - 1, 0, -1):
+        x = order[q]
+        sub[par[x]] += sub[x]
 
 
 @njit(cache=True)
@@ -248,27 +272,8 @@ def run_chain(
         for e in range(n_el):
             dva[e, d] += votes_a[e, u]
             dvb[e, d] += votes_b[e, u]
-    local = np.full(n, -1, dtype=np.int64)
-    nodes = np.empty(n, dtype=np.int64)
-    m_max = indices.shape[0] // 2 + 1
-    eu = np.empty(m_max, dtype=np.int64)
-    ev = np.empty(m_max, dtype=np.int64)
-    ecross = np.empty(m_max, dtype=np.bool_)
-    ew = np.empty(m_max)
-    uf = np.empty(n, dtype=np.int64)
-    tu = np.empty(n, dtype=np.int64)
-    tv = np.empty(n, dtype=np.int64)
-    tw = np.empty(n)
-    tc = np.empty(n, dtype=np.bool_)
-    tptr = np.zeros(n + 1, dtype=np.int64)
-    tadj = np.empty(2 * n, dtype=np.int64)
-    tslot = np.empty(2 * n, dtype=np.int64)
-    fill = np.empty(n, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
-    par = np.empty(n, dtype=np.int64)
-    par_edge = np.empty(n, dtype=np.int64)
-    sub = np.empty(n)
-    in_sub = np.empty(n, dtype=np.bool_)
+    (local, nodes, eu, ev, ecross, ew, uf, tu, tv, tw, tc, tptr, tadj, tslot, fill, order, par,
+     par_edge, sub, in_sub) = _buffers(n, indices.shape[0] // 2 + 1)  # fmt: skip
     pair_count = np.zeros((k, k), dtype=np.int64)
 
     for t in range(n_states):
@@ -340,12 +345,9 @@ def run_chain(
                 for li in range(m):
                     local[nodes[li]] = -1
                 return STATUS_DISCONNECTED
-            _subtree_sums(m, n_t, tu, tv, tptr, tadj, tslot, fill, order, par, par_edge)
-            for i in range(m):
-                sub[i] = pop[nodes[i]]
-            for q in range(m - 1, 0, -1):
-                x = order[q]
-                sub[par[x]] += sub[x]
+            _subtree_sums(
+                m, n_t, tu, tv, tptr, tadj, tslot, fill, order, par, par_edge, pop, nodes, sub
+            )
             # Balanced cuts: both sides within epsilon of the ideal population.
             best = -1
             best_w = -1.0
@@ -427,27 +429,8 @@ def tree_partition(
         assign[u] = -1
     ideal = total / k
     tol = epsilon * ideal
-    local = np.full(n, -1, dtype=np.int64)
-    nodes = np.empty(n, dtype=np.int64)
-    m_max = indices.shape[0] // 2 + 1
-    eu = np.empty(m_max, dtype=np.int64)
-    ev = np.empty(m_max, dtype=np.int64)
-    ecross = np.zeros(m_max, dtype=np.bool_)
-    ew = np.empty(m_max)
-    uf = np.empty(n, dtype=np.int64)
-    tu = np.empty(n, dtype=np.int64)
-    tv = np.empty(n, dtype=np.int64)
-    tw = np.empty(n)
-    tc = np.empty(n, dtype=np.bool_)
-    tptr = np.zeros(n + 1, dtype=np.int64)
-    tadj = np.empty(2 * n, dtype=np.int64)
-    tslot = np.empty(2 * n, dtype=np.int64)
-    fill = np.empty(n, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
-    par = np.empty(n, dtype=np.int64)
-    par_edge = np.empty(n, dtype=np.int64)
-    sub = np.empty(n)
-    in_sub = np.empty(n, dtype=np.bool_)
+    (local, nodes, eu, ev, ecross, ew, uf, tu, tv, tw, tc, tptr, tadj, tslot, fill, order, par,
+     par_edge, sub, in_sub) = _buffers(n, indices.shape[0] // 2 + 1)  # fmt: skip
     no_region = np.zeros(1, dtype=np.int64)
     rest = total
     for d in range(k - 1):
@@ -469,12 +452,9 @@ def tree_partition(
             n_t = _spanning_tree(m, n_e, eu, ev, ecross, 0.0, rng, ew, uf, tu, tv, tw, tc)
             if n_t != m - 1:
                 return STATUS_DISCONNECTED
-            _subtree_sums(m, n_t, tu, tv, tptr, tadj, tslot, fill, order, par, par_edge)
-            for i in range(m):
-                sub[i] = pop[nodes[i]]
-            for q in range(m - 1, 0, -1):
-                x = order[q]
-                sub[par[x]] += sub[x]
+            _subtree_sums(
+                m, n_t, tu, tv, tptr, tadj, tslot, fill, order, par, par_edge, pop, nodes, sub
+            )
             n_ok = 0
             for q in range(1, m):
                 x = order[q]
