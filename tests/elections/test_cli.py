@@ -112,6 +112,11 @@ def test_errors_are_reported(data_dir: Path, tmp_path: Path) -> None:
     code, _, err = _invoke(
         tmp_path, "forecast", "--polls", str(bad), "--results", str(bad), "--year", "2016"
     )
+    assert code == 1 and "not a known results layout" in err
+    good = str(data_dir / "potus_results_1976_2016.csv")
+    code, _, err = _invoke(
+        tmp_path, "forecast", "--polls", str(bad), "--results", good, "--year", "2016"
+    )
     assert code == 1 and "not a known poll format" in err
     code, _, err = _invoke(
         tmp_path, "report", "--html", str(tmp_path / "x.html"), "--states", str(bad),

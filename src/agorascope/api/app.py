@@ -27,6 +27,8 @@ from agorascope.api.routes import (
     collections,
     compare,
     data,
+    districts_pages,
+    elections_pages,
     health,
     import_page,
     opendata,
@@ -186,6 +188,8 @@ def create_app(
     app.include_router(collections.pages)
     app.include_router(voters.router)
     app.include_router(opendata.router)
+    app.include_router(elections_pages.router)
+    app.include_router(districts_pages.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app

@@ -2,7 +2,8 @@
 
 ``districts check``, ``metrics`` and ``ensemble`` are generated from the registry (see
 :mod:`agorascope.districts.analyses`); this module adds the commands that write files: a
-repaired graph (``repair``), an ensemble's statistics (``draw``) and the outlier report.
+repaired graph (``repair``), an ensemble's statistics (``draw``), the outlier report and a
+seeded starting plan (``plan new``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -25,9 +27,12 @@ from agorascope.districts import (
     outlier_table,
     plan_statistics,
     repair_graph,
+    tree_plan,
     write_graph,
+    write_plan_csv,
 )
 from agorascope.districts.analyses import EnsembleParams, draw_ensemble, load_graph, load_plan
+from agorascope.districts.metrics import population_deviation
 from agorascope.errors import InvalidInputError
 
 app = typer.Typer(
@@ -218,3 +223,60 @@ def report(
     console.print(table)
     if html is not None:
         console.print(f"report written to {html}")
+
+
+plan_app = typer.Typer(help="Starting plans.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("new")
+def plan_new(
+    graph: GraphArg,
+    districts: Annotated[int, typer.Option("--districts", "-k", help="Number of districts.")],
+    pop: Annotated[str, typer.Option("--pop", help="Population attribute.")] = "TOTPOP",
+    tolerance: Annotated[
+        float, typer.Option(help="Largest population deviation of a district, e.g. 0.01.")
+    ] = 0.01,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the plan as CSV (id, district).")
+    ] = None,
+    adjacency: AdjOpt = "rook",
+    id_column: IdOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Draw a seeded plan: recursive spanning-tree cuts, equal population, contiguous.
+
+    The CSV it writes starts an ensemble: 'districts ensemble GRAPH --plan-csv FILE' (or
+    '--start new --districts N' draws it there).
+    """
+    with fail_on_errors():
+        g = _graph(graph, adjacency, id_column)
+        plan = tree_plan(g, pop, districts, tolerance, seed)
+        dev = population_deviation(g, plan, pop)
+        if out is not None:
+            write_plan_csv(g, plan, out)
+    if json_out:
+        print_json({
+            "districts": plan.k, "seed": seed, "tolerance": tolerance,
+            "max_abs_deviation": dev["max_abs_deviation"], "populations": dev["populations"],
+            "written": str(out) if out else None,
+            "assignment": None if out else {
+                str(nid): plan.labels[int(d)]
+                for nid, d in zip(g.node_ids, plan.assignment, strict=True)
+            },
+        })  # fmt: skip
+        return
+    table = Table("district", "units", "population", "deviation")
+    units = np.bincount(plan.assignment, minlength=plan.k)
+    for i, label in enumerate(plan.labels):
+        table.add_row(
+            str(label),
+            str(units[i]),
+            f"{dev['populations'][i]:,.0f}",
+            f"{dev['deviations'][i]:+.2%}",
+        )
+    console.print(table)
+    console.print(f"largest deviation {dev['max_abs_deviation']:.2%} (tolerance {tolerance:.2%})")
+    if out is not None:
+        console.print(f"plan written to {out}")

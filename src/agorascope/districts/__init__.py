@@ -27,6 +27,7 @@ from agorascope.districts.geometry import (
 from agorascope.districts.graph import DistrictGraph, graph_from_networkx, read_graph, write_graph
 from agorascope.districts.metrics import (
     compactness_from_attributes,
+    compactness_inputs,
     county_splits,
     cut_edges,
     majority_minority,
@@ -55,6 +56,7 @@ from agorascope.districts.plan import (
     validate_plan,
 )
 from agorascope.districts.report import OutlierRow, html_report, outlier_table, plan_statistics
+from agorascope.districts.seed_plan import tree_plan, write_plan_csv
 
 __all__ = [
     "BUNDLED_GRAPHS",
@@ -71,6 +73,7 @@ __all__ = [
     "bundled_graph_path",
     "check_graph",
     "compactness_from_attributes",
+    "compactness_inputs",
     "components",
     "county_splits",
     "cut_edges",
@@ -108,7 +111,9 @@ __all__ = [
     "seed_region",
     "split_rhat",
     "stat_columns",
+    "tree_plan",
     "validate_plan",
     "vote_shares",
     "write_graph",
+    "write_plan_csv",
 ]

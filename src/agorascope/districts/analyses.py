@@ -21,6 +21,7 @@ from agorascope.districts.graph import DistrictGraph, read_graph
 from agorascope.districts.metrics import plan_metrics
 from agorascope.districts.partisan import Election
 from agorascope.districts.plan import Plan, plan_from_attribute, plan_from_csv, validate_plan
+from agorascope.districts.seed_plan import tree_plan
 from agorascope.errors import InvalidInputError
 from agorascope.registry import Context, Output, Params, Row, analysis
 
@@ -45,9 +46,15 @@ _ELECTION: list[str] = Field(
 
 
 def load_graph(
-    source: str | Path, adjacency: Adjacency = "rook", id_column: str | None = None
+    source: str | Path,
+    adjacency: Adjacency = "rook",
+    id_column: str | None = None,
+    shared_perimeter: str | None = None,
 ) -> DistrictGraph:
     """A bundled graph by name, an adjacency JSON (``.json``/``.json.gz``) or a geometry file.
+
+    ``shared_perimeter`` names the edge attribute of an adjacency JSON holding the shared
+    border's length (detected when omitted).
 
     Raises:
         NotFoundError: no such file.
@@ -57,7 +64,7 @@ def load_graph(
         return bundled_graph(source)
     path = Path(source)
     if path.name.endswith((".json", ".json.gz")):
-        return read_graph(path)
+        return read_graph(path, shared_perimeter)
     from agorascope.districts.geometry import graph_from_file
 
     return graph_from_file(path, adjacency, id_column)
@@ -95,6 +102,12 @@ class GraphParams(Params):
     )
     adjacency: Adjacency = Field("rook", description="Adjacency of geometry files.")
     id_column: str | None = Field(None, max_length=200, description="Unit id column (geometry).")
+    shared_perimeter: str | None = Field(
+        None,
+        max_length=200,
+        description="Edge attribute with the shared border's length (default: shared_perim, "
+        "shared_perimeter... detected).",
+    )
 
 
 class PlanParams(GraphParams):
@@ -109,7 +122,7 @@ class PlanParams(GraphParams):
 
     def load(self) -> tuple[DistrictGraph, Plan]:
         """The graph and the plan."""
-        g = load_graph(self.graph, self.adjacency, self.id_column)
+        g = load_graph(self.graph, self.adjacency, self.id_column, self.shared_perimeter)
         return g, load_plan(
             g, self.plan, self.plan_csv, self.plan_id_column, self.plan_district_column
         )
@@ -143,6 +156,22 @@ class MetricsParams(PlanParams):
     competitive_band: float = Field(
         0.05, ge=0, le=0.5, description="A district is competitive if |share - 0.5| <= this."
     )
+    area: str | None = Field(
+        None,
+        max_length=200,
+        description="Area attribute (default: area, areas, ALAND10... detected).",
+    )
+    perimeter: str | None = Field(
+        None,
+        max_length=200,
+        description="Outer-boundary perimeter attribute (default: boundary_perim... detected).",
+    )
+    unit_perimeter: str | None = Field(
+        None,
+        max_length=200,
+        description="Whole perimeter of each unit, used without an outer-boundary one "
+        "(default: PERIM, perimeter... detected).",
+    )
 
 
 class EnsembleParams(PlanParams):
@@ -163,6 +192,29 @@ class EnsembleParams(PlanParams):
         1.0, ge=0, le=1000, description="Weight on county-crossing edges."
     )
     jobs: int = Field(1, ge=1, le=8, description="Worker processes.")
+    start: Literal["plan", "new"] = Field(
+        "plan",
+        description="'plan': start from the plan given; 'new': from a seeded recursive-tree "
+        "plan of 'districts' districts within the tolerance (same seed as the chains).",
+    )
+    districts: int | None = Field(
+        None, ge=2, le=10_000, description="Number of districts of a new starting plan."
+    )
+
+    def load(self) -> tuple[DistrictGraph, Plan]:
+        """The graph and the starting plan (given, or drawn when ``start`` is ``new``).
+
+        Raises:
+            InvalidInputError: ``new`` without ``districts``, or with a plan too.
+        """
+        if self.start == "plan":
+            return super().load()
+        if self.districts is None:
+            raise InvalidInputError("start 'new' needs the number of districts (districts)")
+        if self.plan is not None or self.plan_csv is not None:
+            raise InvalidInputError("start 'new' draws the starting plan: give no plan")
+        g = load_graph(self.graph, self.adjacency, self.id_column, self.shared_perimeter)
+        return g, tree_plan(g, self.pop, self.districts, self.tolerance, self.seed)
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -241,7 +293,7 @@ def _check(ctx: Context, p: CheckParams) -> Output:
     One row per problem found; meta: the graph's report (ok, units, edges, parts...) and,
     with a plan, its validation (valid, districts, largest deviation...).
     """
-    g = load_graph(p.graph, p.adjacency, p.id_column)
+    g = load_graph(p.graph, p.adjacency, p.id_column, p.shared_perimeter)
     report = check_graph(g, ([p.pop] if p.pop else []) + p.column)
     rows = [{"subject": "graph", "problem": x} for x in report.problems()]
     meta = {"graph": report.to_dict()}
@@ -267,7 +319,7 @@ def _metrics(ctx: Context, p: MetricsParams) -> Output:
     g, plan = p.load()
     out = plan_metrics(
         g, plan, p.pop, _elections(p.election), p.county, p.minority, p.minority_total,
-        p.competitive_band,
+        p.competitive_band, area=p.area, perimeter=p.perimeter, unit_perimeter=p.unit_perimeter,
     )  # fmt: skip
     rows = [{"election": name, **s} for name, s in out.pop("elections").items()]
     return Output(rows, out)

@@ -22,7 +22,16 @@ import numpy.typing as npt
 
 from agorascope.errors import ImportFormatError, InvalidInputError, NotFoundError
 
-__all__ = ["DistrictGraph", "graph_from_networkx", "read_graph", "write_graph"]
+__all__ = [
+    "SHARED_PERIMETER_NAMES",
+    "DistrictGraph",
+    "graph_from_networkx",
+    "read_graph",
+    "write_graph",
+]
+
+SHARED_PERIMETER_NAMES = ("shared_perim", "shared_perimeter", "SHARED_PERIM", "shared_length")
+"""Edge attributes read as the length of the border two units share, in this order."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -255,11 +264,13 @@ def _load_json(path: Path) -> Any:
         raise ImportFormatError(f"{path}: not a JSON graph ({e})") from e
 
 
-def read_graph(path: str | Path) -> DistrictGraph:
+def read_graph(path: str | Path, shared_perimeter: str | None = None) -> DistrictGraph:
     """Read a dual graph in networkx adjacency JSON (the GerryChain format), plain or gzipped.
 
     Args:
         path: a ``.json`` or ``.json.gz`` file with ``nodes`` and ``adjacency`` lists.
+        shared_perimeter: edge attribute holding the shared border's length (default: the
+            first of :data:`SHARED_PERIMETER_NAMES` that an edge has).
 
     Returns:
         The graph; node attributes become arrays, ``shared_perim`` edge values are kept.
@@ -287,6 +298,14 @@ def read_graph(path: str | Path) -> DistrictGraph:
     src: list[int] = []
     dst: list[int] = []
     sp: list[float] = []
+    keys = (shared_perimeter,) if shared_perimeter else SHARED_PERIMETER_NAMES
+
+    def _perim(entry: Mapping[str, Any]) -> float:
+        value = next((entry[k] for k in keys if k in entry), None)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return math.nan
+
     if "adjacency" in data:
         adjacency = data["adjacency"]
         if not isinstance(adjacency, list) or len(adjacency) != len(nodes):
@@ -296,15 +315,17 @@ def read_graph(path: str | Path) -> DistrictGraph:
                 j = _lookup(index, entry.get("id"), path, node_ids[i])
                 src.append(i)
                 dst.append(j)
-                sp.append(_perim(entry.get("shared_perim")))
+                sp.append(_perim(entry))
     elif "links" in data or "edges" in data:
         links: list[dict[str, Any]] = data.get("links") or data.get("edges") or []
         for entry in links:
             src.append(_lookup(index, entry.get("source"), path, "?"))
             dst.append(_lookup(index, entry.get("target"), path, "?"))
-            sp.append(_perim(entry.get("shared_perim")))
+            sp.append(_perim(entry))
     else:
         raise ImportFormatError(f"{path}: no 'adjacency' or 'links' list")
+    if shared_perimeter and src and all(math.isnan(x) for x in sp):
+        raise NotFoundError(f"{path}: no edge has the attribute {shared_perimeter!r}")
     return _from_directed_arrays(
         node_ids,
         np.asarray(src, dtype=np.int64),
@@ -327,12 +348,6 @@ def _lookup(index: Mapping[Hashable, int], nid: Any, path: Path, where: Hashable
         return index[_hashable(nid)]
     except KeyError:
         raise ImportFormatError(f"{path}: node {where!r} lists unknown neighbour {nid!r}") from None
-
-
-def _perim(value: Any) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return math.nan
 
 
 def ids_to_indices(graph: DistrictGraph, ids: Iterable[Hashable]) -> IntArray:

@@ -9,13 +9,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from agorascope.districts.graph import DistrictGraph
+from agorascope.districts.graph import SHARED_PERIMETER_NAMES, DistrictGraph
 from agorascope.districts.partisan import Election, partisan_summary
 from agorascope.districts.plan import Plan, district_components, district_populations
-from agorascope.errors import InvalidInputError
+from agorascope.errors import InvalidInputError, NotFoundError
 
 __all__ = [
+    "AREA_NAMES",
+    "PERIMETER_NAMES",
+    "UNIT_PERIMETER_NAMES",
     "compactness_from_attributes",
+    "compactness_inputs",
     "county_splits",
     "cut_edges",
     "majority_minority",
@@ -24,6 +28,19 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+
+AREA_NAMES = (
+    "area", "areas", "AREA", "Area", "ALAND10", "ALAND20", "ALAND", "Shape_Area", "SHAPE_Area",
+    "shape_area",
+)  # fmt: skip
+"""Node attributes detected as a unit's area, in this order."""
+PERIMETER_NAMES = ("boundary_perim", "boundary_perimeter", "BOUNDARY_PERIM", "exterior_perim")
+"""Node attributes detected as the length of a unit's border on the state's outer boundary."""
+UNIT_PERIMETER_NAMES = (
+    "PERIM", "perimeter", "perim", "Perimeter", "PERIMETER", "Shape_Leng", "SHAPE_Leng",
+    "shape_length",
+)  # fmt: skip
+"""Node attributes detected as a unit's whole perimeter (its outer part is derived from it)."""
 
 
 def cut_edges(graph: DistrictGraph, plan: Plan) -> int:
@@ -52,6 +69,82 @@ def population_deviation(graph: DistrictGraph, plan: Plan, population: str) -> d
     }
 
 
+def _pick(graph: DistrictGraph, given: str | None, names: Sequence[str]) -> str | None:
+    if given is not None:
+        if given not in graph.attrs:
+            raise NotFoundError(
+                f"no node attribute {given!r} (the graph has: {', '.join(sorted(graph.attrs))})"
+            )
+        return given
+    return next((n for n in names if n in graph.attrs), None)
+
+
+def compactness_inputs(
+    graph: DistrictGraph,
+    area: str | None = None,
+    perimeter: str | None = None,
+    unit_perimeter: str | None = None,
+    boundary_node: str | None = "boundary_node",
+) -> tuple[FloatArray, FloatArray] | str:
+    """Each unit's area and outer-boundary perimeter, or the reason they cannot be had.
+
+    Args:
+        graph: the graph.
+        area: area attribute (default: the first of :data:`AREA_NAMES` present).
+        perimeter: outer-boundary perimeter attribute, GerryChain's ``boundary_perim``
+            (default: the first of :data:`PERIMETER_NAMES`); counted only where
+            ``boundary_node`` is true when that attribute exists.
+        unit_perimeter: a unit's whole perimeter (default: the first of
+            :data:`UNIT_PERIMETER_NAMES`), used when there is no outer-boundary perimeter: the
+            outer part is the whole minus the shared borders (never below 0).
+        boundary_node: attribute flagging units on the outer boundary.
+
+    Returns:
+        ``(areas, outer_perimeters)``, or a sentence saying what is missing.
+
+    Raises:
+        NotFoundError: a named attribute is not in the graph.
+    """
+    a_col = _pick(graph, area, AREA_NAMES)
+    p_col = _pick(graph, perimeter, PERIMETER_NAMES)
+    u_col = None if p_col else _pick(graph, unit_perimeter, UNIT_PERIMETER_NAMES)
+    missing = []
+    if graph.shared_perim is None:
+        missing.append(
+            "no edge has a shared perimeter (edge attribute "
+            f"{' / '.join(SHARED_PERIMETER_NAMES)}; name another with shared_perimeter)"
+        )
+    if a_col is None:
+        missing.append(f"no area attribute (looked for {', '.join(AREA_NAMES)}; name it with area)")
+    if p_col is None and u_col is None:
+        missing.append(
+            "no perimeter attribute (looked for "
+            f"{', '.join(PERIMETER_NAMES + UNIT_PERIMETER_NAMES)}; name it with perimeter or "
+            "unit_perimeter)"
+        )
+    if missing:
+        return "Polsby-Popper and Schwartzberg not computed: " + "; ".join(missing)
+    assert a_col is not None and graph.shared_perim is not None
+    try:
+        areas = graph.numeric(a_col)
+    except InvalidInputError as e:
+        return f"Polsby-Popper and Schwartzberg not computed: {e}"
+    if p_col is not None:
+        bp = np.nan_to_num(np.asarray(graph.column(p_col), dtype=np.float64))
+        if boundary_node is not None and boundary_node in graph.attrs:
+            flag = np.array([bool(v) and v == v for v in graph.column(boundary_node)])
+            bp = np.where(flag, bp, 0.0)
+        return areas, bp
+    assert u_col is not None
+    try:
+        whole = graph.numeric(u_col)
+    except InvalidInputError as e:
+        return f"Polsby-Popper and Schwartzberg not computed: {e}"
+    src = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
+    shared = np.bincount(src, weights=np.nan_to_num(graph.shared_perim), minlength=graph.n_nodes)
+    return areas, np.maximum(whole - shared, 0.0)
+
+
 def compactness_from_attributes(
     graph: DistrictGraph,
     plan: Plan,
@@ -71,16 +164,22 @@ def compactness_from_attributes(
 
     Raises:
         InvalidInputError: the graph has no ``shared_perim`` on its edges.
+        NotFoundError: no such attribute.
     """
     if graph.shared_perim is None:
         raise InvalidInputError("compactness needs 'shared_perim' on the edges of the graph")
+    inputs = compactness_inputs(graph, area, boundary_perim, None, boundary_node)
+    if isinstance(inputs, str):
+        raise InvalidInputError(inputs)
+    return _compactness(graph, plan, *inputs)
+
+
+def _compactness(
+    graph: DistrictGraph, plan: Plan, unit_area: FloatArray, outer: FloatArray
+) -> dict[str, list[float]]:
     k = plan.k
-    areas = np.bincount(plan.assignment, weights=graph.numeric(area), minlength=k)
-    bp = np.nan_to_num(np.asarray(graph.column(boundary_perim), dtype=np.float64))
-    if boundary_node is not None and boundary_node in graph.attrs:
-        flag = np.array([bool(v) and v == v for v in graph.column(boundary_node)])
-        bp = np.where(flag, bp, 0.0)
-    perim = np.bincount(plan.assignment, weights=bp, minlength=k)
+    areas = np.bincount(plan.assignment, weights=unit_area, minlength=k)
+    perim = np.bincount(plan.assignment, weights=outer, minlength=k)
     e = graph.edges()
     sp = np.nan_to_num(graph.edge_shared_perim())
     da, db = plan.assignment[e[:, 0]], plan.assignment[e[:, 1]]
@@ -155,11 +254,16 @@ def plan_metrics(
     minority: Sequence[str] = (),
     minority_total: str | None = None,
     competitive_band: float = 0.05,
+    *,
+    area: str | None = None,
+    perimeter: str | None = None,
+    unit_perimeter: str | None = None,
 ) -> dict[str, Any]:
     """Every metric that the graph's attributes allow, as one JSON-ready dictionary.
 
-    Compactness is included when the graph has ``area``, ``boundary_perim`` and edge
-    ``shared_perim``; county splits when ``county`` is given; majority-minority districts when
+    Compactness needs areas, perimeters and edge shared perimeters (named, or detected as in
+    :func:`compactness_inputs`); without them ``compactness`` holds ``unavailable``, the reason.
+    County splits are included when ``county`` is given; majority-minority districts when
     ``minority`` and ``minority_total`` are given.
     """
     pieces = district_components(graph, plan)
@@ -173,8 +277,11 @@ def plan_metrics(
     }
     if population is not None:
         out["population"] = population_deviation(graph, plan, population)
-    if graph.shared_perim is not None and "area" in graph.attrs and "boundary_perim" in graph.attrs:
-        out["compactness"] = compactness_from_attributes(graph, plan)
+    inputs = compactness_inputs(graph, area, perimeter, unit_perimeter)
+    if isinstance(inputs, str):
+        out["compactness"] = {"unavailable": inputs}
+    else:
+        out["compactness"] = _compactness(graph, plan, *inputs)
     if county is not None:
         out["county_splits"] = county_splits(graph, plan, county)
     if minority:

@@ -25,7 +25,14 @@ from agorascope.districts.partisan import (
 from agorascope.districts.plan import Plan, district_populations
 from agorascope.errors import InvalidInputError
 
-__all__ = ["OutlierRow", "html_report", "outlier_table", "plan_statistics"]
+__all__ = [
+    "OutlierRow",
+    "ensemble_histogram",
+    "html_report",
+    "metric_title",
+    "outlier_table",
+    "plan_statistics",
+]
 
 
 def plan_statistics(
@@ -122,6 +129,49 @@ def outlier_table(ensemble: Ensemble, plans: Mapping[str, Mapping[str, float]]) 
     return rows
 
 
+_UNITS = {
+    "cut_edges": "cut edges (count)",
+    "max_deviation": "largest population deviation (share of the ideal)",
+    "seats": "seats won by party A (count)",
+    "efficiency_gap": "efficiency gap (share of votes; + favours A)",
+    "mean_median": "mean-median difference (vote share; + favours A)",
+    "partisan_bias": "partisan bias (seat share at 50 % of the vote; + favours A)",
+}
+_MARKS = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#1f77b4"]
+
+
+def metric_title(metric: str) -> str:
+    """A statistic's axis title with its unit (``efficiency_gap_SEN10`` names its election)."""
+    if metric in _UNITS:
+        return _UNITS[metric]
+    for base, title in _UNITS.items():
+        if metric.startswith(base + "_"):
+            return f"{title}, {metric[len(base) + 1 :]}"
+    return metric
+
+
+def ensemble_histogram(
+    ensemble: Ensemble, metric: str, plans: Mapping[str, Mapping[str, float]]
+) -> Any:
+    """Histogram (a Plotly figure) of one statistic over the ensemble, each plan marked."""
+    import plotly.graph_objects as go
+
+    vals = ensemble.values(metric)
+    fig = go.Figure(go.Histogram(x=vals, name="ensemble", marker_color="#7f7f7f"))
+    for i, (name, stats) in enumerate(plans.items()):
+        if metric in stats:
+            fig.add_vline(
+                x=stats[metric], line_color=_MARKS[i % len(_MARKS)], line_width=3,
+                annotation_text=name, annotation_position="top",
+            )  # fmt: skip
+    fig.update_layout(
+        title=metric, height=320, margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        showlegend=False, bargap=0.05, xaxis_title=metric_title(metric),
+        yaxis_title="plans in the ensemble",
+    )  # fmt: skip
+    return fig
+
+
 def html_report(
     ensemble: Ensemble,
     plans: Mapping[str, Mapping[str, float]],
@@ -132,33 +182,14 @@ def html_report(
 
     plotly.js is inlined from the installed plotly package, so the page works offline.
     """
-    import plotly.graph_objects as go
     from plotly.offline import get_plotlyjs
 
     rows = outlier_table(ensemble, plans)
-    colors = ["#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#1f77b4"]
-    figures = []
     metrics = [c for c in ensemble.stats.columns if c not in ("chain", "step")]
-    for metric in metrics:
-        vals = ensemble.values(metric)
-        fig = go.Figure(go.Histogram(x=vals, name="ensemble", marker_color="#7f7f7f"))
-        for i, (name, stats) in enumerate(plans.items()):
-            if metric in stats:
-                fig.add_vline(
-                    x=stats[metric],
-                    line_color=colors[i % len(colors)],
-                    line_width=3,
-                    annotation_text=name,
-                    annotation_position="top",
-                )
-        fig.update_layout(
-            title=metric,
-            height=320,
-            margin={"l": 40, "r": 20, "t": 50, "b": 40},
-            showlegend=False,
-            bargap=0.05,
-        )
-        figures.append(fig.to_html(full_html=False, include_plotlyjs=False))
+    figures = [
+        ensemble_histogram(ensemble, metric, plans).to_html(full_html=False, include_plotlyjs=False)
+        for metric in metrics
+    ]
     table = "".join(
         "<tr>"
         + "".join(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 from pydantic import Field
 
 from agorascope.elections.backtest import score_forecast
@@ -22,7 +24,14 @@ from agorascope.elections.pipeline import ForecastRun, run_forecast, simulate_ta
 from agorascope.elections.results import ResultSet, read_results
 from agorascope.registry import Context, Output, Params, Row, analysis
 
-__all__ = ["ForecastParams", "SimulateParams", "forecast_run", "simulation"]
+__all__ = [
+    "ForecastParams",
+    "ResultsParams",
+    "SimulateParams",
+    "forecast_run",
+    "read_forecast_results",
+    "simulation",
+]
 
 MAX_SIMS = 1_000_000
 """Most simulations one run may ask for (the default: a few seconds, not minutes)."""
@@ -30,6 +39,13 @@ MAX_SIMS = 1_000_000
 _SIMS = Field(1_000_000, ge=1, le=MAX_SIMS, description="Number of simulations.")
 _SEED = Field(0, ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
 _EV = Field(None, description="Electoral votes CSV (default: census apportionment of the year).")
+_MAP = Field(
+    None,
+    max_length=1000,
+    description="Results columns ROLE=COLUMN,... (roles: state, year, dem, rep, other, total, "
+    "kind=votes|shares|percent; year=2020 for a file of one election). Detected if omitted.",
+)
+_MAPPING_FILE = Field(None, description="JSON or TOML file of role = column for the results.")
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -39,7 +55,12 @@ class ForecastParams(Params):
     """A forecast from polls and past results."""
 
     polls: Path = Field(description="Poll file (The Economist or FiveThirtyEight format).")
-    results: Path = Field(description="Results file (MIT Election Lab or The Economist).")
+    results: Path = Field(
+        description="Results file (MIT Election Lab, or one row per state: The Economist's, "
+        "a plain state,dem,rep table...)."
+    )
+    results_map: str | None = _MAP
+    results_mapping: Path | None = _MAPPING_FILE
     year: int = Field(ge=1788, le=2200, description="Election year.")
     as_of: date | None = Field(
         None, description="Forecast date: only polls that ended before it (default: election day)."
@@ -63,6 +84,18 @@ class ForecastParams(Params):
         max_length=200,
         description="Republican candidate column/answer (detected if omitted).",
     )
+
+
+class ResultsParams(Params):
+    """A results file read on its own (to check a layout and a mapping)."""
+
+    file: Path = Field(
+        description="Results file (MIT Election Lab, or one row per state).",
+        examples=["potus_results_1976_2016.csv"],
+    )
+    map: str | None = _MAP
+    mapping_file: Path | None = _MAPPING_FILE
+    year: int | None = Field(None, ge=1788, le=2200, description="Only this election year.")
 
 
 class SimulateParams(Params):
@@ -102,6 +135,17 @@ class UnitRow(Row):
     rep_ec_if_win: float | None
 
 
+class ResultRow(Row):
+    """One state in one year: Democratic and Republican shares of all votes, total votes."""
+
+    year: int
+    state: str
+    dem: float
+    rep: float
+    dem2: float
+    total_votes: float | None
+
+
 class StateScoreRow(Row):
     """One state of a backtest: forecast probability, outcome and squared error."""
 
@@ -139,12 +183,18 @@ def forecast_run(
         progress: draw a progress bar on standard error.
     """
     fundamentals = None if p.fundamentals == "none" else p.fundamentals
+    rs = results if results is not None else read_forecast_results(p)
     with _progress(progress, p.sims) as prog:
         return run_forecast(
-            p.polls, results if results is not None else p.results, p.year, p.as_of,
+            p.polls, rs, p.year, p.as_of,
             electoral_votes=p.ev, fundamentals=fundamentals, dem=p.dem, rep=p.rep, n=p.sims,
             seed=p.seed, correlation=p.correlation, progress=prog,
         )  # fmt: skip
+
+
+def read_forecast_results(p: ForecastParams) -> ResultSet:
+    """The results file of a forecast, read with its mapping."""
+    return read_results(p.results, p.results_map, p.results_mapping)
 
 
 def simulation(p: SimulateParams, *, progress: bool = False) -> Forecast:
@@ -197,7 +247,7 @@ def _backtest(ctx: Context, p: ForecastParams) -> Output:
     One row per state scored; meta: Brier score (plain and weighted by electoral votes), log
     loss, states called and missed, the Electoral College call and the calibration bins.
     """
-    rs = read_results(p.results)
+    rs = read_forecast_results(p)
     run = forecast_run(p, results=rs, progress=ctx.progress)
     score = score_forecast(run, rs)
     meta = {
@@ -206,3 +256,32 @@ def _backtest(ctx: Context, p: ForecastParams) -> Output:
     }  # fmt: skip
     del meta["per_state"]
     return Output(score.per_state, meta)
+
+
+@analysis(
+    "elections", "results", params=ResultsParams, row=ResultRow, needs="workspace",
+    arguments=("file",),
+)  # fmt: skip
+def _results(ctx: Context, p: ResultsParams) -> Output:
+    """Read a results file: one row per state and year, shares of all votes.
+
+    Any CSV with a state column and votes or shares per party is read (columns detected by
+    name or given by map); meta: the layout, the column read for each role, the years, and the
+    rows rejected with their line, field and reason.
+    """
+    rs = read_results(p.file, p.map, p.mapping_file)
+    df = rs.results
+    if p.year is not None:
+        df = df[df["year"] == p.year]
+    df = df.assign(dem2=df["dem"] / (df["dem"] + df["rep"])).sort_values(["year", "state"])
+    rows: list[dict[str, Any]] = [
+        {**{str(k): v for k, v in r.items()}, "total_votes": None}
+        if pd.isna(r["total_votes"])
+        else {str(k): v for k, v in r.items()}
+        for r in df.to_dict("records")
+    ]
+    meta = {
+        "layout": rs.layout, "mapping": rs.mapping, "years": rs.years,
+        "rejected": len(rs.rejects), "rejects": [asdict(r) for r in rs.rejects[:50]],
+    }  # fmt: skip
+    return Output(rows, meta)

@@ -1,14 +1,20 @@
-"""Election results (MIT Election Lab, The Economist) and electoral-vote tables."""
+"""Election results (MIT Election Lab, any state-per-row file) and electoral-vote tables."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from agorascope.elections.polls import Rejection
+from agorascope.elections.results_layout import (
+    ResultsMapping,
+    mapping_from_file,
+    parse_results_map,
+)
 from agorascope.elections.states import (
     DISTRICTS,
     STATES,
@@ -27,10 +33,14 @@ class ResultSet:
     Attributes:
         results: columns ``year, state, dem, rep, total_votes`` (shares in 0-1 of all votes).
         rejects: rows refused, with their reason.
+        layout: ``mit`` (one row per candidate) or ``state_rows``.
+        mapping: for ``state_rows``, the column read for each role and the kind of numbers.
     """
 
     results: pd.DataFrame
     rejects: list[Rejection] = field(default_factory=list)
+    layout: str = "state_rows"
+    mapping: dict[str, str | int | None] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -58,49 +68,50 @@ class ResultSet:
         raise NotFoundError(f"no complete results before {year} to build a prior from")
 
 
-def read_results(source: str | Path) -> ResultSet:
-    """Read state results from MIT Election Lab's or The Economist's results file.
+def read_results(
+    source: str | Path,
+    mapping: str | Mapping[str, str] | None = None,
+    mapping_file: str | Path | None = None,
+) -> ResultSet:
+    """Read state presidential results: MIT Election Lab's file or any state-per-row file.
 
     MIT's ``1976-2020-president.csv`` has one row per candidate; the Democratic (Republican)
     total sums every line of the candidate listed as DEMOCRAT (REPUBLICAN), so fusion-party
-    lines (New York) count. The Economist's ``potus_results`` has shares per state.
+    lines (New York) count. Any other file has one row per state (and year) with the
+    Democratic and Republican votes or shares in columns (The Economist's ``potus_results``,
+    a plain ``state,dem_votes,rep_votes`` table...): their columns are detected by name or
+    given by ``mapping`` (see :data:`~agorascope.elections.results_layout.ROLES`).
+
+    Args:
+        source: the CSV file.
+        mapping: roles to columns, ``"state=ST,dem=Biden,rep=Trump,year=2020"`` or a dict.
+        mapping_file: a JSON or TOML file of ``role = "column"`` (``mapping`` wins over it).
 
     Raises:
-        ImportFormatError: the file is in neither format.
+        ImportFormatError: an unknown layout (the message lists the accepted layouts and the
+            roles to map) or a mapped column that is absent.
+        InvalidInputError: no such file, or a bad mapping.
     """
     path = Path(source)
     if not path.exists():
         raise InvalidInputError(f"no such file: {path}")
+    given = mapping_from_file(Path(mapping_file)) if mapping_file is not None else {}
+    given = parse_results_map({**parse_results_map(given), **parse_results_map(mapping)})
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        header = {h.strip().lower() for h in reader.fieldnames or []}
-        rows = [(reader.line_num, {k.strip().lower(): v for k, v in r.items()}) for r in reader]
-    if {"candidatevotes", "totalvotes", "state_po"} <= header:
-        return _read_mit(path.name, rows)
-    if {"year", "state", "dem", "rep"} <= header:
-        return _read_economist(path.name, rows)
-    raise ImportFormatError(
-        f"{path.name}: not a known results format (MIT Election Lab or The Economist)"
-    )
-
-
-def _read_economist(name: str, rows: list[tuple[int, dict[str, str]]]) -> ResultSet:
-    out, rejects = [], []
-    for line, r in rows:
-        try:
-            state = normalize_state(r["state"])
-            year = int(r["year"])
-            dem, rep = float(r["dem"]), float(r["rep"])
-            if dem > 1.0 or rep > 1.0:  # percentages rather than shares
-                dem, rep = dem / 100, rep / 100
-            if not (0 <= dem <= 1 and 0 <= rep <= 1 and dem + rep <= 1.0001):
-                raise InvalidInputError(f"shares out of range: dem={dem}, rep={rep}")
-            tv = float(r.get("total_votes") or "nan")
-        except (InvalidInputError, ValueError, KeyError) as e:
-            rejects.append(Rejection(name, line, "", str(e)))
-            continue
-        out.append({"year": year, "state": state, "dem": dem, "rep": rep, "total_votes": tv})
-    return ResultSet(pd.DataFrame(out), rejects)
+        fields = [h.strip() for h in reader.fieldnames or []]
+        header = {h.lower() for h in fields}
+        rows = [
+            (reader.line_num, {(k or "").strip().lower(): v or "" for k, v in r.items()})
+            for r in reader
+        ]
+    if not given and {"candidatevotes", "totalvotes", "state_po"} <= header:
+        rs = _read_mit(path.name, rows)
+        rs.layout = "mit"
+        return rs
+    layout = ResultsMapping.resolve(path.name, fields, given)
+    df, rejects, kind = layout.read(path.name, rows)
+    return ResultSet(df, rejects, layout="state_rows", mapping={**layout.to_dict(), "kind": kind})
 
 
 def _read_mit(name: str, rows: list[tuple[int, dict[str, str]]]) -> ResultSet:

@@ -93,6 +93,8 @@ def normalize_state(value: str) -> str:
         InvalidInputError: the value names no state, DC or district.
     """
     key = " ".join(str(value).strip().upper().replace("_", " ").split())
+    if key.isdigit():  # FIPS codes, with or without the leading zero ("06", "6")
+        key = str(int(key))
     if key in _ALIASES:
         return _ALIASES[key]
     m = _DISTRICT_RE.match(key)
