@@ -28,6 +28,7 @@ from agorascope.api.routes import (
     compare,
     data,
     health,
+    mentions,
     pages,
     privacy,
     search,
@@ -171,6 +172,7 @@ def create_app(
         sources,
         watches,
         collections,
+        mentions,
     ):
         app.include_router(module.router)
     for router in analyses.routers():
@@ -181,6 +183,7 @@ def create_app(
     app.include_router(sources.pages)
     app.include_router(watches.pages)
     app.include_router(collections.pages)
+    app.include_router(mentions.pages)
     app.include_router(voters.router)
     static = files("agorascope").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
