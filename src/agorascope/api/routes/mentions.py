@@ -15,7 +15,7 @@ page cursor), so a copied link restores the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -36,7 +36,7 @@ from agorascope.listen.tags import add_tag, remove_tag
 from agorascope.report.export import FORMATS, MEDIA_TYPES, export_filename, stream_rows
 from agorascope.text import url_host
 
-__all__ = ["mentions_url", "pages", "router", "row_links"]
+__all__ = ["analysis_links", "export_response", "mentions_url", "pages", "router", "row_links"]
 
 router = APIRouter(
     prefix="/api",
@@ -111,9 +111,15 @@ def _export(state: AppState, params: Mapping[str, str], fmt: str) -> Response:
             with state.using() as ws:
                 result = _run(ws, {**st, "per_page": str(EXPORT_BATCH), "after": cursor})
 
-    name = export_filename("mentions", st, fmt)
+    return export_response(batches(), _spec().row, fmt, export_filename("mentions", st, fmt))
+
+
+def export_response(
+    batches: Iterable[list[dict[str, Any]]], row: type[Any], fmt: str, name: str
+) -> StreamingResponse:
+    """A download of ``batches`` (rows of the model ``row``) in ``fmt``, named ``name``."""
     return StreamingResponse(
-        stream_rows(batches(), _spec().row, fmt),
+        stream_rows(batches, row, fmt),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -198,6 +204,42 @@ def row_links(row: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any
         "relation": mentions_url(state, relation=row["relation"]) if row.get("relation") else None,
         "root": mentions_url(state, root=f"{platform}:{root}") if root else None,
     }
+
+
+_BREAKDOWN_FILTERS = ("country", "lang", "platform", "relation")
+
+
+def analysis_links(
+    spec: registry.Analysis,
+    by: str | None,
+    rows: list[dict[str, Any]],
+    selection: Mapping[str, str],
+) -> list[dict[str, str]]:
+    """For each row of a listening analysis, links of its cells: an author to the author page,
+    a hashtag, a tier, a breakdown's group or a cascade root to the mentions list of the same
+    selection narrowed to it (other domains: no links)."""
+    if spec.domain != "listen" or spec.needs != "selection":
+        return [{} for _ in rows]
+    state = {k: v for k, v in selection.items() if k in SELECTION and v}
+    out = []
+    for r in rows:
+        links: dict[str, str] = {}
+        platform = r.get("platform")
+        if platform and r.get("author_id"):
+            links["author_id"] = f"/authors/{platform}/{r['author_id']}"
+        if platform and r.get("root_id"):
+            links["root_id"] = mentions_url(state, root=f"{platform}:{r['root_id']}")
+        for col in ("hashtag", "source", "target"):
+            if col in r and r[col] and spec.name in ("hashtags", "rising-hashtags", "cohashtags"):
+                links[col] = mentions_url(state, hashtag=r[col])
+        if r.get("tier"):
+            links["tier"] = mentions_url(state, tier=r["tier"])
+        if r.get("key") is not None and by in _BREAKDOWN_FILTERS:
+            links["key"] = mentions_url(state, **{by: r["key"]})
+        elif r.get("key") is not None and by == "author" and platform:
+            links["key"] = f"/authors/{platform}/{r['key']}"
+        out.append(links)
+    return out
 
 
 def _export_links(state: Mapping[str, str]) -> dict[str, str]:
