@@ -194,7 +194,7 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     data = [[{"hashtag": "=HYPERLINK(\"http://x\")", "posts": 1, "share": 1.0, "authors": 1,
               "engagement": -3}]]  # fmt: skip
     content = b"".join(stream_rows(iter(data), row, "csv"))
-    header, rows = _read_csv(content)
+    _, rows = _read_csv(content)
     assert "'=HYPERLINK" in content.decode()
     assert rows[0][0] == '=HYPERLINK("http://x")' and rows[0][4] == "-3"
     from openpyxl import load_workbook
