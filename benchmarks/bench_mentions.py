@@ -35,6 +35,11 @@ PAGE = 100
 
 ENGAGEMENT = "(coalesce(likes, 0) + coalesce(reposts, 0) + coalesce(replies, 0))"
 _T = "coalesce(created_at, TIMESTAMP '0001-01-01')"
+HEADER = (
+    "| list | ours p1 ms | ours p100 ms | ours p1 + total ms | SQL keyset p1 ms "
+    "| SQL keyset p100 ms | SQL OFFSET p100 ms | walk to p100 s |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|"
+)
 PEER_KEYS = {"newest": [_T, "platform", "id"], "engagement": [ENGAGEMENT, _T, "platform", "id"]}
 
 
@@ -136,8 +141,7 @@ Corpus: {n:,} posts from `agorascope.demo` (seed {SEED}) in a DuckDB file (table
 stated); the peers are plain DuckDB SQL: the same keyset test written by hand, and `OFFSET`.
 Page 100 of ours and of both peers return the same posts (checked).
 
-| list | ours p1 ms | ours p100 ms | ours p1 + total ms | SQL keyset p1 ms | SQL keyset p100 ms | SQL OFFSET p100 ms | walk to p100 s |
-|---|---:|---:|---:|---:|---:|---:|---:|
+{HEADER}
 {rows}
 
 - Keyset paging: page 100 costs what page 1 costs (each is one filtered top-{PER_PAGE} scan);
