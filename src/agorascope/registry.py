@@ -74,7 +74,9 @@ DOMAIN_MODULES = (
 
 Needs = Literal["selection", "window", "workspace"]
 
-RESERVED = frozenset({"topic", "query", "q", "since", "until", "limit", "offset", "json", "gexf"})
+RESERVED = frozenset(
+    {"topic", "query", "q", "since", "until", "limit", "offset", "json", "gexf", "format"}
+)
 """Names the adapters use for the selection and paging: no parameter may take them."""
 
 

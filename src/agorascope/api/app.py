@@ -32,6 +32,7 @@ from agorascope.api.routes import (
     health,
     import_page,
     opendata,
+    mentions,
     pages,
     privacy,
     search,
@@ -175,6 +176,7 @@ def create_app(
         sources,
         watches,
         collections,
+        mentions,
     ):
         app.include_router(module.router)
     for router in analyses.routers():
@@ -186,6 +188,7 @@ def create_app(
     app.include_router(sources.pages)
     app.include_router(watches.pages)
     app.include_router(collections.pages)
+    app.include_router(mentions.pages)
     app.include_router(voters.router)
     app.include_router(opendata.router)
     app.include_router(elections_pages.router)

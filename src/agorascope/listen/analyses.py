@@ -18,6 +18,7 @@ from agorascope.listen.cascades import account_stats, cascade_metrics
 from agorascope.listen.coordination import coordinated_clusters
 from agorascope.listen.duplicates import near_duplicates
 from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_hashtags, trend
+from agorascope.listen.mentions import MAX_PER_PAGE, PER_PAGE, MentionFilters, mentions
 from agorascope.listen.spikes import Spike, detect_spikes
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 from agorascope.registry import Context, Output, Params, Row, analysis, row_of
@@ -122,6 +123,35 @@ class DuplicateParams(Params):
     threshold: float = Field(0.8, gt=0, le=1, description="Jaccard similarity (0-1].")
     min_size: int = Field(2, ge=2, description="Smallest cluster (posts).")
     seed: int = Field(1, ge=0, le=2**32 - 1, description="MinHash seed.")
+
+
+class MentionsParams(Params):
+    """The mentions list (filters, sort, collapsing, keyset page)."""
+
+    author: str | None = Field(None, max_length=300, description="Author as PLATFORM:ID.")
+    hashtag: str | None = Field(None, max_length=200, description="Hashtag (with or without #).")
+    domain: str | None = Field(
+        None, max_length=300, description="Domain of a link (any subdomain)."
+    )
+    country: str | None = Field(None, max_length=8, description="ISO 3166-1 alpha-2 country.")
+    lang: str | None = Field(None, max_length=16, description="ISO 639-1 language.")
+    platform: str | None = Field(None, max_length=50, description="Platform name.")
+    relation: Literal["original", "repost", "quote", "reply"] | None = Field(
+        None, description="Relation (original: originals only)."
+    )
+    tier: Literal["<1k", "1k-10k", "10k-100k", "100k-1M", ">1M", "unknown"] | None = Field(
+        None, description="Follower tier of the author (as in listen tiers)."
+    )
+    root: str | None = Field(None, max_length=300, description="Cascade root post id: its cascade.")
+    tag: str | None = Field(None, max_length=50, description="A tag put on posts.")
+    sort: Literal["newest", "engagement", "reach"] = Field("newest", description="Order.")
+    collapse: bool = Field(False, description="One row per original, with its reposts counted.")
+    after: str | None = Field(None, max_length=500, description="Cursor of the previous page.")
+    per_page: int = Field(PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Rows per page.")
+
+    def filters(self) -> MentionFilters:
+        """The filters of these parameters."""
+        return MentionFilters(**{k: getattr(self, k) for k in MentionFilters.names()})
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -297,6 +327,33 @@ class DuplicateRow(Row):
     sample: str
 
 
+class MentionRow(Row):
+    """One post (or, collapsed, one original with ``copies``: its reposts in the list)."""
+
+    platform: str
+    id: str
+    created_at: datetime | None
+    author_id: str | None
+    author_handle: str | None
+    author_followers: int | None
+    text: str | None
+    lang: str | None
+    country: str | None
+    url: str | None
+    relation: str | None
+    parent_id: str | None
+    root_id: str | None
+    hashtags: list[str] | None
+    urls: list[str] | None
+    likes: int | None
+    reposts: int | None
+    replies: int | None
+    views: int | None
+    engagement: int
+    copies: int | None
+    tags: list[str]
+
+
 # -- analyses -----------------------------------------------------------------------------
 
 
@@ -428,3 +485,22 @@ def _duplicates(ctx: Context, p: DuplicateParams) -> Output:
         progress=ctx.progress,
     )  # fmt: skip
     return Output(df)
+
+
+@analysis("listen", "mentions", params=MentionsParams, row=MentionRow)
+def _mentions(ctx: Context, p: MentionsParams) -> Output:
+    """The posts of the selection: filters, sorts, repost collapsing, keyset pages.
+
+    One page of ``per_page`` rows; ``meta.next`` is the cursor of the next page (give it as
+    ``after``) and ``meta.total`` the rows of the whole list.
+    """
+    sel = ctx.selection
+    ws = ctx.workspace
+    tags = ws.backend.table("post_tags") if p.tag and ws.backend.name == "duckdb" else None
+    page = mentions(
+        ctx.posts, *ctx.bounds, filters=p.filters(), sort=p.sort, collapse=p.collapse,
+        after=p.after, per_page=p.per_page, all_posts=sel.all_posts if sel else None,
+        tags=tags, store=ws.store,
+    )  # fmt: skip
+    meta = {"next": page.next, "total": page.total, "filters": p.filters().active()}
+    return Output(page.rows, meta=meta)

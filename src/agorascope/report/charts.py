@@ -209,7 +209,7 @@ def iso3(alpha2: str) -> str | None:
 
 def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by country") -> Figure:
     """A choropleth of the share of posts per country (ISO alpha-2 keys)."""
-    locs, z, names = [], [], []
+    locs, z, names, keys = [], [], [], []
     for r in countries:
         code = iso3(str(r["key"])) if r.get("key") else None
         if code is None:
@@ -217,6 +217,7 @@ def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by c
         locs.append(code)
         z.append(r["share"])
         names.append(f"{r['key']}: {r['posts']:,} posts")
+        keys.append(str(r["key"]))
     data = [
         {
             "type": "choropleth",
@@ -224,6 +225,7 @@ def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by c
             "locations": locs,
             "z": z,
             "text": names,
+            "customdata": keys,  # the alpha-2 code a click drills down to
             "colorscale": "Blues",
             "reversescale": False,
             "colorbar": {"title": {"text": "%"}},
@@ -253,12 +255,20 @@ def bar_chart(
     """Bars of ``value`` per ``key`` (largest on top when horizontal)."""
     labels = [prefix + ("(none)" if r.get(key) is None else label(r[key])) for r in rows]
     values = [r.get(value) or 0 for r in rows]
+    # what a click drills down to: the raw key (an author as platform:id)
+    ids = [
+        f"{r['platform']}:{r['author_id']}"
+        if r.get("author_id") and r.get("platform")
+        else r.get(key)
+        for r in rows
+    ]
     bar: dict[str, Any]
     if horizontal:
         bar = {"type": "bar", "orientation": "h", "x": values[::-1], "y": labels[::-1]}
+        bar["customdata"] = ids[::-1]
         layout = _layout(title, margin={"l": 140, "r": 20, "t": 40, "b": 30})
     else:
-        bar = {"type": "bar", "x": labels, "y": values}
+        bar = {"type": "bar", "x": labels, "y": values, "customdata": ids}
         layout = _layout(title)
     bar["marker"] = {"color": _PALETTE[0]}
     axis = value.replace("_", " ")

@@ -489,3 +489,15 @@ MIGRATIONS = (
 _V9 = ("ALTER TABLE tokens ADD COLUMN expires_at TIMESTAMP",)
 
 MIGRATIONS = (*MIGRATIONS, Migration(9, "API token expiry", _V9))
+
+_V10 = (
+    """CREATE TABLE post_tags (
+        platform VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        tag VARCHAR NOT NULL,
+        added_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (platform, post_id, tag)
+    )""",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(10, "tags on posts (mentions list)", _V10))

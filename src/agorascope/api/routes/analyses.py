@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -46,6 +46,13 @@ class AnalysisPage(BaseModel, Generic[R]):
     meta: dict[str, Any]
     selection: dict[str, Any] | None
 
+
+_FORMAT = Annotated[
+    Literal["json", "csv", "xlsx", "parquet"],
+    Query(description="json: one page; csv, xlsx or parquet: every row as a file."),
+]
+EXPORT_BATCH = 5000
+"""Rows written per step of a file export."""
 
 _Q = Annotated[str | None, Query(max_length=2000, description="Boolean query.")]
 _TOPIC = Annotated[str | None, Query(max_length=100, description="Saved topic name.")]
@@ -90,8 +97,9 @@ def _endpoint(spec: registry.Analysis) -> Any:
         topic: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        format: str = "json",
         **given: Any,
-    ) -> dict[str, Any]:
+    ) -> Any:
         # a value equal to the default counts as not given (as on the command line)
         values = {
             k: v
@@ -104,6 +112,9 @@ def _endpoint(spec: registry.Analysis) -> Any:
         result = Analyses(ws, spec.domain).run(
             spec.name, topic=topic, query=q, since=since, until=until, **values
         )
+        if format != "json":
+            return _file(spec, result, format, {"topic": topic, "q": q, "since": since,
+                                                "until": until, **values})  # fmt: skip
         return {**result.page(paging.limit, paging.offset), "selection": result.selection}
 
     head = [_param("_", Viewer), _param("ws", WorkspaceDep), _param("paging", Page)]
@@ -123,10 +134,24 @@ def _endpoint(spec: registry.Analysis) -> Any:
     params = [_field_param(n, f) for n, f in fields.items()]
     required = [p for p in params if p.default is inspect.Parameter.empty]
     optional = [p for p in params if p.default is not inspect.Parameter.empty]
-    endpoint.__signature__ = inspect.Signature([*head, *required, *tail, *optional])  # type: ignore[attr-defined]
+    fmt = _param("format", _FORMAT).replace(default="json")
+    endpoint.__signature__ = inspect.Signature([*head, *required, *tail, *optional, fmt])  # type: ignore[attr-defined]
     endpoint.__name__ = f"{spec.domain}_{spec.attr}"
     endpoint.__doc__ = f"{spec.summary}\n\n{spec.description}".strip()
     return endpoint
+
+
+def _file(
+    spec: registry.Analysis, result: registry.Result, fmt: str, values: dict[str, Any]
+) -> Any:
+    """Every row of ``result`` as a file download, written in batches."""
+    from agorascope.api.routes.mentions import export_response
+    from agorascope.report.export import export_filename
+
+    rows = result.rows
+    batches = (rows[i : i + EXPORT_BATCH] for i in range(0, max(len(rows), 1), EXPORT_BATCH))
+    name = export_filename(f"{spec.domain}-{spec.name}", values, fmt)
+    return export_response(batches, spec.row, fmt, name)
 
 
 def routers() -> list[APIRouter]:

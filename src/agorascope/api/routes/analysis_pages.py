@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from agorascope import registry
 from agorascope.api.deps import Viewer, WorkspaceDep
 from agorascope.api.pages_render import render_page
+from agorascope.api.routes.mentions import analysis_links
 from agorascope.components import Analyses
 from agorascope.errors import AgorascopeError, InvalidInputError
 from agorascope.report.charts import lift_chart, result_chart, upset_chart
@@ -168,6 +169,9 @@ def analysis_page(
                 prev_offset=max(offset - PAGE_ROWS, 0) if offset else None,
                 query_string=urlencode([(k, v) for k, v in q.multi_items() if k != "offset"]),
             )  # fmt: skip
+            ctx["cell_links"] = analysis_links(
+                spec, getattr(result.params, "by", None), page["items"], chosen
+            )
             chart = _chart(result)
             if chart is not None:
                 ctx["figures"] = {"result": chart}

@@ -77,8 +77,17 @@ def topic_page(
             "since": since,
             "until": until,
             "picker": True,
+            "drill": _drill({"topic": r.name} if r.is_topic else {"q": r.query}, since, until),
         },
     )
+
+
+def _drill(selection: dict[str, str], since: str | None, until: str | None) -> Any:
+    """``drill(**filters)``: the mentions list of the page's selection and window, narrowed."""
+    from agorascope.api.routes.mentions import mentions_url
+
+    base = {**selection, "since": since, "until": until}
+    return lambda **changes: mentions_url(base, **changes)
 
 
 @router.get("/reports/{name:path}", response_class=HTMLResponse)

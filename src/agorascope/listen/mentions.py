@@ -1,0 +1,400 @@
+"""The mentions list: the posts of a selection, filtered, sorted, paged by keyset, collapsed.
+
+Filters narrow the selection's posts in the window: an author (``PLATFORM:ID``), a hashtag, a
+link's domain (the host or any of its parent domains, the rule of :mod:`agorascope.text`), a
+country, a language, a platform, a relation (``original`` gives originals only), the author's
+follower tier (those of :data:`agorascope.listen.breakdowns.TIERS`, or ``unknown``), a cascade
+root (the root post and every post whose ``root_id`` is it) and an analyst's tag.
+
+Sorts (descending): ``newest`` (time), ``engagement`` (likes + reposts + replies) and
+``reach`` (the author's followers); ties fall back to time, then ``platform`` and ``id``, so the
+order is total and a page never repeats or skips a post.
+
+Paging is by keyset, never by ``OFFSET``: a page ends with a *cursor* (the sort values of its
+last row, encoded in a URL-safe string) and the next page is the rows strictly after it in the
+sort order. The engine then never counts its way through the earlier pages.
+
+Collapsing (``collapse=True``) gives one row per original post instead of one per copy: a
+repost counts under the root of its cascade (``root_id``), else its parent (``parent_id``);
+a repost with neither (e.g. the IRA exports, which keep no link to the original) stays a row
+of its own. The row shows the original post (read from the store even when it falls outside
+the selection; when the store lacks it, the group's first post stands in) and ``copies``, the
+number of reposts of it in the selection.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from agorascope._json import records
+from agorascope.errors import InvalidInputError
+from agorascope.listen._common import engagement_expr, window_filter
+from agorascope.listen.breakdowns import TIERS, UNKNOWN_TIER
+from agorascope.query.ast import And, Hashtag, Keyword, Node, UrlHost
+from agorascope.query.to_ibis import filter_posts
+from agorascope.store import run, to_pandas
+from agorascope.store.schema import RELATIONS
+from agorascope.text import fold_case, normalize_hashtag
+
+if TYPE_CHECKING:
+    from agorascope.store.store import Store
+
+__all__ = [
+    "COLUMNS",
+    "MAX_PER_PAGE",
+    "PER_PAGE",
+    "SORTS",
+    "TIER_NAMES",
+    "MentionFilters",
+    "MentionsPage",
+    "iter_mentions",
+    "mentions",
+]
+
+Sort = Literal["newest", "engagement", "reach"]
+SORTS: tuple[str, ...] = ("newest", "engagement", "reach")
+TIER_NAMES: tuple[str, ...] = (*(t[0] for t in TIERS), UNKNOWN_TIER)
+"""Follower tiers a filter accepts (those of ``listen tiers``)."""
+PER_PAGE = 50
+MAX_PER_PAGE = 5000
+
+COLUMNS = (
+    "platform", "id", "created_at", "author_id", "author_handle", "author_followers", "text",
+    "lang", "country", "url", "relation", "parent_id", "root_id", "hashtags", "urls", "likes",
+    "reposts", "replies", "views", "engagement", "copies", "tags",
+)  # fmt: skip
+"""Columns of a mentions row, in order (``copies`` is null unless collapsed)."""
+
+_NO_TIME = datetime(1, 1, 1)
+"""Stands for a missing ``created_at`` in the sort (such posts come last)."""
+
+
+@dataclass(frozen=True)
+class MentionFilters:
+    """What narrows the mentions list (None: no filter).
+
+    Attributes:
+        author: ``PLATFORM:ID`` of an author (or an id, on any platform).
+        hashtag: a hashtag, with or without ``#``.
+        domain: a link's host or parent domain (``lemonde.fr``).
+        country: ISO 3166-1 alpha-2 code.
+        lang: ISO 639-1 code.
+        platform: platform name.
+        relation: ``original``, ``repost``, ``quote`` or ``reply``.
+        tier: a follower tier of ``listen tiers`` (``10k-100k``) or ``unknown``.
+        root: a cascade root ``POST_ID`` (or ``PLATFORM:POST_ID``): it and its cascade.
+        tag: an analyst's tag.
+    """
+
+    author: str | None = None
+    hashtag: str | None = None
+    domain: str | None = None
+    country: str | None = None
+    lang: str | None = None
+    platform: str | None = None
+    relation: str | None = None
+    tier: str | None = None
+    root: str | None = None
+    tag: str | None = None
+
+    def active(self) -> dict[str, str]:
+        """The filters given, in declaration order."""
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Every filter name."""
+        return tuple(f.name for f in fields(cls))
+
+
+def _split_ref(value: str, what: str) -> tuple[str | None, str]:
+    platform, sep, rest = value.strip().partition(":")
+    if sep:
+        if not platform or not rest:
+            raise InvalidInputError(f"{what} {value!r}: write PLATFORM:ID")
+        return platform.lower(), rest
+    return None, value.strip()
+
+
+def _query_node(f: MentionFilters) -> Node | None:
+    """The hashtag, domain, country, language and platform filters as a query tree (the same
+    rules as the query language: ``#tag``, ``url:``, ``country:``, ``lang:``, ``platform:``)."""
+    leaves: list[Node] = []
+    if f.hashtag:
+        leaves.append(Hashtag(normalize_hashtag(f.hashtag.strip().lstrip("#"))))
+    if f.domain:
+        leaves.append(UrlHost(fold_case(f.domain.strip()).rstrip(".")))
+    for column in ("country", "lang", "platform"):
+        value = getattr(f, column)
+        if value:
+            leaves.append(Keyword(column, value.strip().lower()))
+    if not leaves:
+        return None
+    return leaves[0] if len(leaves) == 1 else And(tuple(leaves))
+
+
+def filter_mentions(
+    posts: ir.Table,
+    since: datetime | None,
+    until: datetime | None,
+    f: MentionFilters,
+    tags: ir.Table | None = None,
+) -> ir.Table:
+    """The posts of the window that pass every filter of ``f``.
+
+    Args:
+        posts: ``post_view`` rows of a selection.
+        since: window start (UTC), or None.
+        until: window end (exclusive), or None.
+        f: the filters.
+        tags: the ``post_tags`` table, needed when ``f.tag`` is set.
+
+    Raises:
+        InvalidInputError: an unknown relation or tier, a malformed author or root, a tag
+            filter without the tags table.
+    """
+    t = window_filter(posts, since, until)
+    node = _query_node(f)
+    if node is not None:
+        t = filter_posts(t, node)
+    preds: list[ir.BooleanValue] = []
+    if f.author:
+        platform, author_id = _split_ref(f.author, "author")
+        preds.append(t.author_id == author_id)
+        if platform is not None:
+            preds.append(t.platform == platform)
+    if f.relation:
+        if f.relation not in RELATIONS:
+            raise InvalidInputError(
+                f"relation {f.relation!r}: choose one of {', '.join(RELATIONS)}"
+            )
+        preds.append(t.relation == f.relation)
+    if f.tier:
+        preds.append(_tier_predicate(t, f.tier))
+    if f.root:
+        platform, root_id = _split_ref(f.root, "root")
+        preds.append((t.root_id == root_id) | (t.id == root_id))
+        if platform is not None:
+            preds.append(t.platform == platform)
+    if preds:
+        t = t.filter(*[p.fill_null(False) for p in preds])
+    if f.tag:
+        if tags is None:
+            raise InvalidInputError("the tag filter needs the store's tags (DuckDB backend)")
+        from agorascope.listen.tags import check_tag
+
+        keys = tags.filter(tags.tag == check_tag(f.tag)).select("platform", id=tags.post_id)
+        t = t.semi_join(keys, ["platform", "id"])
+    return t
+
+
+def _tier_predicate(t: ir.Table, tier: str) -> ir.BooleanValue:
+    if tier == UNKNOWN_TIER:
+        return t.author_followers.isnull()
+    for label, lo, hi in TIERS:
+        if label == tier:
+            pred = t.author_followers >= lo
+            return pred if hi is None else pred & (t.author_followers < hi)
+    raise InvalidInputError(f"tier {tier!r}: choose one of {', '.join(TIER_NAMES)}")
+
+
+def _collapsed(w: ir.Table, all_posts: ir.Table) -> ir.Table:
+    """One row per original post (``post_view`` columns) with ``copies``: its reposts in ``w``."""
+    key = ibis.cases(
+        (w.relation == "repost", w.root_id.fill_null(w.parent_id).fill_null(w.id)), else_=w.id
+    )
+    w = w.mutate(_key=key, _rp=(w.relation == "repost").fill_null(False).cast("int64"))
+    g = w.group_by([w.platform.name("_gp"), w._key]).aggregate(
+        copies=w._rp.sum(), _first_id=w.id.argmin(w.created_at.fill_null(_NO_TIME))
+    )
+    known = all_posts.select(_kp=all_posts.platform, _ki=all_posts.id, _ok=ibis.literal(1))
+    g = g.left_join(known, [g._gp == known._kp, g._key == known._ki])
+    g = g.mutate(_show=ibis.cases((g._ok.notnull(), g._key), else_=g._first_id))
+    g = g.select("_gp", "_show", "copies")
+    return all_posts.join(g, [all_posts.platform == g._gp, all_posts.id == g._show]).drop(
+        "_gp", "_show"
+    )
+
+
+def _sort_keys(t: ir.Table, sort: str) -> tuple[ir.Table, list[str]]:
+    """``t`` with its sort key columns, and their names in order (all descending)."""
+    if sort not in SORTS:
+        raise InvalidInputError(f"sort {sort!r}: choose one of {', '.join(SORTS)}")
+    t = t.mutate(engagement=engagement_expr(t), _kt=t.created_at.fill_null(ibis.literal(_NO_TIME)))
+    if sort == "engagement":
+        return t, ["engagement", "_kt", "platform", "id"]
+    if sort == "reach":
+        t = t.mutate(_kr=t.author_followers.fill_null(-1))
+        return t, ["_kr", "_kt", "platform", "id"]
+    return t, ["_kt", "platform", "id"]
+
+
+def _after(t: ir.Table, keys: list[str], values: list[Any]) -> ir.BooleanValue:
+    """Rows strictly after ``values`` in the descending order of ``keys`` (a keyset test)."""
+    col, value = t[keys[0]], values[0]
+    if len(keys) == 1:
+        return col < value  # type: ignore[no-any-return]
+    return (col < value) | ((col == value) & _after(t, keys[1:], values[1:]))  # type: ignore[no-any-return]
+
+
+def encode_cursor(sort: str, values: list[Any]) -> str:
+    """The URL-safe cursor of a page's last row (its sort values)."""
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps([sort, *plain], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list[Any]:
+    """The sort values of ``cursor``.
+
+    Raises:
+        InvalidInputError: not a cursor of this sort.
+    """
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        got = json.loads(raw)
+        if not isinstance(got, list) or got[0] != sort:
+            raise ValueError("not this sort")
+        values = got[1:]
+        n = 3 if sort == "newest" else 4
+        if len(values) != n:
+            raise ValueError("wrong length")
+        t = 0 if sort == "newest" else 1
+        values[t] = datetime.fromisoformat(values[t])
+        if sort != "newest" and not isinstance(values[0], int):
+            raise ValueError("not a count")
+        if not all(isinstance(v, str) for v in values[t + 1 :]):
+            raise ValueError("not an id")
+    except (ValueError, TypeError, IndexError, binascii.Error, json.JSONDecodeError) as e:
+        raise InvalidInputError(
+            f"cursor {cursor[:40]!r} is not a page of this list sorted by {sort} "
+            "(start again from the first page)"
+        ) from e
+    return values
+
+
+@dataclass
+class MentionsPage:
+    """One page of the mentions list.
+
+    Attributes:
+        rows: the posts, as dicts with the :data:`COLUMNS`.
+        next: the cursor of the next page, or None on the last page.
+        total: rows in the whole list (posts, or originals when collapsed), when counted.
+    """
+
+    rows: list[dict[str, Any]]
+    next: str | None
+    total: int | None
+
+
+def mentions(
+    posts: ir.Table,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    filters: MentionFilters | None = None,
+    sort: Sort | str = "newest",
+    collapse: bool = False,
+    after: str | None = None,
+    per_page: int = PER_PAGE,
+    all_posts: ir.Table | None = None,
+    tags: ir.Table | None = None,
+    store: Store | None = None,
+    count: bool = True,
+) -> MentionsPage:
+    """One page of the selection's posts, filtered, sorted and optionally collapsed.
+
+    Args:
+        posts: ``post_view`` rows of a selection (not windowed).
+        since: window start (UTC), or None.
+        until: window end (exclusive), or None.
+        filters: what narrows the list.
+        sort: ``newest``, ``engagement`` or ``reach``.
+        collapse: one row per original with ``copies`` (its reposts in the list).
+        after: the cursor of the previous page (None: the first page).
+        per_page: rows on the page.
+        all_posts: every post (where collapsed rows find originals outside the selection);
+            defaults to ``posts``.
+        tags: the ``post_tags`` table (the tag filter).
+        store: the store whose tags the rows show (no ``tags`` column values without it).
+        count: count the rows of the whole list (``total``).
+
+    Raises:
+        InvalidInputError: a bad filter, sort or cursor, or ``per_page`` out of range.
+
+    Examples:
+        >>> page = mentions(sel.posts, sort="engagement", collapse=True)  # doctest: +SKIP
+        >>> more = mentions(sel.posts, sort="engagement", collapse=True, after=page.next)
+    """
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInputError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+    t = filter_mentions(posts, since, until, filters or MentionFilters(), tags)
+    if collapse:
+        t = _collapsed(t, all_posts if all_posts is not None else posts)
+    else:
+        t = t.mutate(copies=ibis.null("int64"))
+    t, keys = _sort_keys(t, sort)
+    total = int(run(t.count()).as_py()) if count else None
+    if after:
+        t = t.filter(_after(t, keys, decode_cursor(after, sort)))
+    page = t.order_by([ibis.desc(k) for k in keys]).limit(per_page + 1)
+    df = to_pandas(page.select(*COLUMNS[:-1], *[k for k in keys if k.startswith("_")]))
+    more = len(df) > per_page
+    df = df.iloc[:per_page]
+    nxt = None
+    if more and len(df):
+        last = df.iloc[-1]
+        nxt = encode_cursor(sort, [_plain(last[k]) for k in keys])
+    rows = records(df[list(COLUMNS[:-1])])
+    shown = store is not None and rows
+    found = post_tags_of(store, rows) if shown and store is not None else {}
+    for r in rows:
+        r["tags"] = found.get((r["platform"], r["id"]), [])
+    return MentionsPage(rows, nxt, total)
+
+
+def post_tags_of(store: Store, rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    """The tags of the posts of ``rows``."""
+    from agorascope.listen.tags import post_tags
+
+    return post_tags(store, ((r["platform"], r["id"]) for r in rows))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def iter_mentions(
+    posts: ir.Table,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    batch: int = 2000,
+    **options: Any,
+) -> Iterator[list[dict[str, Any]]]:
+    """Every row of the mentions list, one page of ``batch`` rows at a time (keyset paging:
+    memory stays that of one batch). ``options`` are those of :func:`mentions`.
+    """
+    after = options.pop("after", None)
+    while True:
+        page = mentions(posts, since, until, per_page=batch, after=after, count=False, **options)
+        if page.rows:
+            yield page.rows
+        if page.next is None:
+            return
+        after = page.next
