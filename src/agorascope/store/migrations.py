@@ -489,3 +489,10 @@ MIGRATIONS = (
 _V9 = ("ALTER TABLE tokens ADD COLUMN expires_at TIMESTAMP",)
 
 MIGRATIONS = (*MIGRATIONS, Migration(9, "API token expiry", _V9))
+
+_V11 = (
+    "ALTER TABLE topics ADD COLUMN tags VARCHAR[]",
+    "COMMENT ON COLUMN topics.tags IS 'labels grouping topics on the overview (lower case)'",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(11, "topic tags", _V11))
