@@ -52,7 +52,7 @@ MAP_SCALE = [[0.0, "#9ecae1"], [0.5, "#3182bd"], [1.0, "#08306b"]]
 """The map's sequential scale: the smallest share is already a clear blue and the largest the
 darkest, so that no country with posts looks like a country without (:data:`MAP_NO_DATA`)."""
 
-MAP_NO_DATA = "#e5e7eb"
+MAP_NO_DATA = "#e0e0e0"
 """The grey of countries without posts (no blue at all: unlike any colour of the scale)."""
 
 
@@ -123,7 +123,10 @@ def _over_time(data: list[dict[str, Any]], layout: dict[str, Any]) -> None:
         if trace.pop("stackgroup", None) is not None:
             trace["type"] = "bar"
             trace.pop("mode", None)
-            trace.pop("line", None)
+            trace.pop("fillcolor", None)
+            colour = trace.pop("line", {}).get("color")
+            if colour:
+                trace["marker"] = {"color": colour}
             layout["barmode"] = "stack"
         else:
             trace["mode"] = "markers"

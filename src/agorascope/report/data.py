@@ -394,7 +394,7 @@ def topic_report(
     tz = check_zone(tz)
     given = Window.of(zoned(since, tz), zoned(until, tz, end=True))
     if given.since is not None and given.until is not None:
-        shown = default_window(posts, given.since, given.until, interval, tz=tz)  # no read
+        shown = default_window(posts, since, until, interval, tz=tz)  # reads no posts
         start = min(
             shown.since - (shown.until - shown.since),
             listen.spike_lookback(shown.since, shown.interval),
@@ -404,7 +404,7 @@ def topic_report(
         posts = posts.filter(posts.created_at < given.until)
     scan = posts.select(*[c for c in PAGE_COLUMNS if c in posts.columns]).cache()
     try:
-        w = default_window(scan, given.since, given.until, interval, tz=tz)
+        w = default_window(scan, since, until, interval, tz=tz)
         lo, hi = w.since, w.until
         p = scan.filter((scan.created_at >= lo) & (scan.created_at < hi))
         sel_w = Selection(

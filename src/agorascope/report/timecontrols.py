@@ -114,10 +114,13 @@ def _minute(t: datetime | None) -> str:
 
 @dataclass(frozen=True)
 class TimeControls:
-    """What ``_time_controls.html`` shows: the inputs' values, the zone, the presets."""
+    """What ``_time_controls.html`` shows: the inputs' values (empty when the URL leaves an end
+    open), the window shown (local, to the minute, ``until`` excluded), the zone, the presets."""
 
     since: str
     until: str
+    shown_since: str
+    shown_until: str
     tz: str
     compare: bool
     newest: str
@@ -164,6 +167,8 @@ def time_controls(
     return TimeControls(
         since=_minute(local(lo, tz)) if since else "",
         until=_minute(local(hi, tz)) if until else "",
+        shown_since=_minute(local(lo, tz)),
+        shown_until=_minute(local(hi, tz)),
         tz=tz,
         compare=compare,
         newest="" if last is None else last.strftime("%Y-%m-%d %H:%M"),
