@@ -7,7 +7,7 @@ beyond choosing the workspace's store, backend and index for them.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,12 +44,41 @@ class Topics:
         return get_topic(self._ws.store, name)
 
     def add(
-        self, name: str, query: str, description: str | None = None, *, replace: bool = False
+        self,
+        name: str,
+        query: str,
+        description: str | None = None,
+        *,
+        replace: bool = False,
+        tags: Sequence[str] | str | None = None,
     ) -> Topic:
         """Save ``query`` as ``name`` (see :func:`agorascope.query.add_topic`)."""
         from agorascope.query.topics import add_topic
 
-        return add_topic(self._ws.store, name, query, description, replace=replace)
+        return add_topic(self._ws.store, name, query, description, replace=replace, tags=tags)
+
+    def update(
+        self,
+        name: str,
+        query: str,
+        description: str | None = None,
+        *,
+        tags: Sequence[str] | str | None = None,
+        new_name: str | None = None,
+    ) -> Topic:
+        """Change (and rename) a topic (see :func:`agorascope.query.topics.update_topic`)."""
+        from agorascope.query.topics import update_topic
+
+        return update_topic(self._ws.store, name, query, description, tags=tags, new_name=new_name)
+
+    def preview(
+        self, query: str, since: When = None, until: When = None, *, sample: int = 5
+    ) -> dict[str, Any]:
+        """What ``query`` selects before it is saved: count and newest posts (see
+        :func:`agorascope.report.topics.topic_preview`)."""
+        from agorascope.report.topics import topic_preview
+
+        return topic_preview(self._ws, query, since, until, sample=sample)
 
     def remove(self, name: str) -> None:
         """Delete the topic ``name``."""
@@ -134,6 +163,9 @@ class Reports:
         since: When = None,
         until: When = None,
         cascade: str | None = None,
+        *,
+        tz: str = "UTC",
+        compare: bool = False,
     ) -> TopicReport:
         """The saved topic's page data, computed once per store state (the dashboard's cache).
 
@@ -141,12 +173,14 @@ class Reports:
             NotFoundError: ``name`` is not a saved topic (checked before anything is cached).
         """
         self._ws.topics.get(name)
-        since, until = since or None, until or None
-        key = ("topic", name, since, until, cascade)
+        since, until, tz = since or None, until or None, tz or "UTC"
+        key = ("topic", name, since, until, cascade, tz, compare)
         return self._ws.cache.get(
             self._ws.store,
             key,
-            lambda: self.topic(topic=name, since=since, until=until, cascade=cascade),
+            lambda: self.topic(
+                topic=name, since=since, until=until, cascade=cascade, tz=tz, compare=compare
+            ),
         )
 
     def compare(

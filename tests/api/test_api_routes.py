@@ -152,7 +152,8 @@ def test_the_topic_page_of_the_burst_day_shows_the_hoax_spike(demo_db: Path) -> 
 
 def test_the_until_hint_of_the_topic_page_shows_the_same_window(local_client: TestClient) -> None:
     html = local_client.get("/topics/it_outage").text
-    hint = re.search(r'name="until" value="" placeholder="([^"]*)"', html)
+    # the until input is empty (the window is the default) and names the end it shows
+    hint = re.search(r'name="until" id="tc-until" value="" data-window="([^"]*)"', html)
     assert hint is not None
     shown = local_client.get("/api/topics/it_outage/report").json()["window"]
     again = local_client.get("/api/topics/it_outage/report", params={"until": hint.group(1)})

@@ -78,7 +78,9 @@ def test_fresh_store_reaches_the_latest_version() -> None:
     store = Store.memory()
     assert store.schema_version() == SCHEMA_VERSION == MIGRATIONS[-1].version
     versions = [r[0] for r in store.execute("SELECT version FROM schema_version ORDER BY 1")]
-    assert versions == [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+    # versions increase; a gap is allowed (numbers are assigned to changes made side by side)
+    assert versions == [m.version for m in MIGRATIONS] == sorted(set(versions))
+    assert versions[0] == 1 and versions[-1] == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("table", list(TABLES), ids=list(TABLES))

@@ -18,6 +18,7 @@ __all__ = [
     "TokenPublic",
     "TopicBase",
     "TopicCreate",
+    "TopicPreviewPublic",
     "TopicPublic",
     "TopicUpdate",
 ]
@@ -73,6 +74,9 @@ class TopicBase(_Strict):
 
     query: str = Field(min_length=1, max_length=2000, description="Boolean query.")
     description: str | None = Field(None, max_length=1000)
+    tags: list[str] | None = Field(
+        None, max_length=20, description="Labels grouping topics on the overview."
+    )
 
 
 class TopicCreate(TopicBase):
@@ -82,7 +86,11 @@ class TopicCreate(TopicBase):
 
 
 class TopicUpdate(TopicBase):
-    """A topic's new query and description."""
+    """A topic's new query, description and tags (kept when left out), and its new name."""
+
+    name: str | None = Field(
+        None, min_length=1, max_length=100, description="Rename the topic (must be free)."
+    )
 
 
 class TopicPublic(TopicBase):
@@ -91,6 +99,16 @@ class TopicPublic(TopicBase):
     name: str
     created_at: str | None
     updated_at: str | None
+
+
+class TopicPreviewPublic(BaseModel):
+    """What a query would select, before it is saved as a topic."""
+
+    query: str
+    posts: int = Field(description="Posts the query selects (in the window, if one is given).")
+    since: str | None
+    until: str | None
+    sample: list[dict[str, Any]] = Field(description="The newest matching posts.")
 
 
 class TokenBase(_Strict):

@@ -25,10 +25,12 @@ __all__ = [
     "get_topic",
     "list_topics",
     "remove_topic",
+    "update_topic",
 ]
 
 _NAME_RE = re.compile(r"[\w][\w .:/-]{0,99}")
-_COLUMNS = "name, query, description, created_at, updated_at"
+_COLUMNS = "name, query, description, created_at, updated_at, tags"
+_TAG_RE = re.compile(r"[\w][\w.:/-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Topic:
     description: str | None
     created_at: datetime | None
     updated_at: datetime | None
+    tags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -47,13 +50,37 @@ class Topic:
             "name": self.name,
             "query": self.query,
             "description": self.description,
+            "tags": list(self.tags),
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
 
 
 def _topic(row: Sequence[Any]) -> Topic:
-    return Topic(row[0], row[1], row[2], row[3], row[4])
+    return Topic(row[0], row[1], row[2], row[3], row[4], tuple(row[5] or ()))
+
+
+def check_tags(tags: Sequence[str] | str | None) -> list[str]:
+    """Tags cleaned: split on commas when given as text, trimmed, lower case, each once.
+
+    Raises:
+        InvalidInputError: a tag that is not 1 to 40 letters, digits or ``_ . : / -``, or
+            more than 20 tags.
+    """
+    items = tags.split(",") if isinstance(tags, str) else list(tags or [])
+    out: list[str] = []
+    for raw in items:
+        tag = str(raw).strip().lower()
+        if not tag or tag in out:
+            continue
+        if not _TAG_RE.fullmatch(tag):
+            raise InvalidInputError(
+                f"bad tag {tag!r}: 1 to 40 letters, digits or _ . : / - (no spaces)"
+            )
+        out.append(tag)
+    if len(out) > 20:
+        raise InvalidInputError("a topic has at most 20 tags")
+    return out
 
 
 def _check_name(name: str) -> str:
@@ -76,30 +103,75 @@ def add_topic(
     description: str | None = None,
     *,
     replace: bool = False,
+    tags: Sequence[str] | str | None = None,
 ) -> Topic:
     """Save ``query`` under ``name`` (the query is parsed first: a bad one is refused).
 
+    Args:
+        store: the store.
+        name: the topic's name.
+        query: its boolean query.
+        description: what it follows.
+        replace: change the topic if it exists (its tags are kept when ``tags`` is None).
+        tags: labels grouping topics (see :func:`check_tags`).
+
     Raises:
         QuerySyntaxError: the query does not parse.
-        InvalidInputError: a bad name, or the name exists and ``replace`` is false.
+        InvalidInputError: a bad name or tag, or the name exists and ``replace`` is false.
     """
     _check_name(name)
     parse(query)
+    clean = None if tags is None else check_tags(tags)
     now = _now()
     existing = find_topic(store, name)
     if existing is not None and not replace:
         raise InvalidInputError(f"topic {name!r} exists (use replace to change it)")
     if existing is None:
         store.execute(
-            f"INSERT INTO topics ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-            [name, query, description, now, now],
+            f"INSERT INTO topics ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            [name, query, description, now, now, clean or []],
         )
     else:
+        kept = list(existing.tags) if clean is None else clean
         store.execute(
-            "UPDATE topics SET query = ?, description = ?, updated_at = ? WHERE name = ?",
-            [query, description, now, name],
+            "UPDATE topics SET query = ?, description = ?, tags = ?, updated_at = ? WHERE name = ?",
+            [query, description, kept, now, name],
         )
     return get_topic(store, name)
+
+
+def update_topic(
+    store: StoreLike,
+    name: str,
+    query: str,
+    description: str | None = None,
+    *,
+    tags: Sequence[str] | str | None = None,
+    new_name: str | None = None,
+) -> Topic:
+    """Change a saved topic, and rename it when ``new_name`` differs (the watches that follow
+    it follow the new name).
+
+    Raises:
+        NotFoundError: no topic ``name``.
+        QuerySyntaxError: the query does not parse.
+        InvalidInputError: a bad new name or tag, or ``new_name`` is another topic's.
+    """
+    get_topic(store, name)
+    target = new_name.strip() if new_name and new_name.strip() else name
+    if target != name:
+        _check_name(target)
+        if find_topic(store, target) is not None:
+            raise InvalidInputError(
+                f"name: a topic named {target!r} exists already; choose another name"
+            )
+    parse(query)
+    topic = add_topic(store, name, query, description, replace=True, tags=tags)
+    if target != name:
+        store.execute("UPDATE topics SET name = ? WHERE name = ?", [target, name])
+        store.execute("UPDATE watches SET topic = ? WHERE topic = ?", [target, name])
+        topic = get_topic(store, target)
+    return topic
 
 
 def find_topic(store: StoreLike, name: str) -> Topic | None:

@@ -7,6 +7,8 @@ text as text, and the page embeds the JSON through Jinja's ``tojson`` filter.
 
 from __future__ import annotations
 
+import colorsys
+import hashlib
 from functools import cache
 from typing import Any
 
@@ -15,6 +17,8 @@ import pycountry
 from agorascope.report.tree import CascadeTree
 
 __all__ = [
+    "MAP_NO_DATA",
+    "MAP_SCALE",
     "NO_POSTS",
     "Figure",
     "bar_chart",
@@ -26,7 +30,9 @@ __all__ = [
     "lift_chart",
     "share_of_voice_chart",
     "tiers_chart",
+    "time_title",
     "timeline_chart",
+    "topic_colour",
     "upset_chart",
     "world_map",
 ]
@@ -41,6 +47,34 @@ _TOP_LEGEND = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanch
 
 NO_POSTS = "No posts in this window"
 """What a chart with nothing to draw says instead."""
+
+MAP_SCALE = [[0.0, "#9ecae1"], [0.5, "#3182bd"], [1.0, "#08306b"]]
+"""The map's sequential scale: the smallest share is already a clear blue and the largest the
+darkest, so that no country with posts looks like a country without (:data:`MAP_NO_DATA`)."""
+
+MAP_NO_DATA = "#e0e0e0"
+"""The grey of countries without posts (no blue at all: unlike any colour of the scale)."""
+
+
+@cache
+def topic_colour(name: str) -> str:
+    """The colour of a topic on every page: a hue derived from the name's SHA-256 (not
+    Python's ``hash``, which changes with the hash seed), at a saturation and lightness
+    readable on white. The same name gets the same colour whatever the other topics.
+
+    Examples:
+        >>> topic_colour("it_outage") == topic_colour("it_outage")
+        True
+    """
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    hue = int.from_bytes(digest[:2], "big") / 65536
+    r, g, b = colorsys.hls_to_rgb(hue, 0.42, 0.7)
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
+
+
+def time_title(tz: str = "UTC") -> str:
+    """The title of a time axis: the zone in which its times are shown."""
+    return f"time ({tz})"
 
 
 def _axes(layout: dict[str, Any], x: str, y: str) -> dict[str, Any]:
@@ -89,7 +123,10 @@ def _over_time(data: list[dict[str, Any]], layout: dict[str, Any]) -> None:
         if trace.pop("stackgroup", None) is not None:
             trace["type"] = "bar"
             trace.pop("mode", None)
-            trace.pop("line", None)
+            trace.pop("fillcolor", None)
+            colour = trace.pop("line", {}).get("color")
+            if colour:
+                trace["marker"] = {"color": colour}
             layout["barmode"] = "stack"
         else:
             trace["mode"] = "markers"
@@ -116,8 +153,22 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
     return base
 
 
-def timeline_chart(volume: list[dict[str, Any]], spikes: list[dict[str, Any]]) -> Figure:
-    """Posts per interval, each spike shaded and labelled with what drove it."""
+def timeline_chart(
+    volume: list[dict[str, Any]],
+    spikes: list[dict[str, Any]],
+    *,
+    tz: str = "UTC",
+    previous: list[dict[str, Any]] | None = None,
+) -> Figure:
+    """Posts per interval, each spike shaded and labelled with what drove it.
+
+    Args:
+        volume: rows with ``bucket`` (local start), ``posts`` and ``authors``.
+        spikes: rows with ``start``, ``until``, ``peak``, ``peak_posts`` and ``summary``.
+        tz: the zone the buckets were cut in (named in the time axis' title).
+        previous: the volume of the previous period of equal length, drawn dashed over the
+            current one, interval by interval (its own times in the hover text).
+    """
     x = [r["bucket"] for r in volume]
     shapes, notes = [], []
     for i, s in enumerate(spikes):
@@ -165,17 +216,37 @@ def timeline_chart(volume: list[dict[str, Any]], spikes: list[dict[str, Any]]) -
             "line": {"color": _PALETTE[3], "width": 1, "dash": "dot"},
         },
     ]
+    if previous:
+        data.append(_previous_trace(x, previous))
     layout = _layout("Posts over time (spikes shaded)", shapes=shapes, annotations=notes)
     layout["legend"] = _TOP_LEGEND
-    _axes(layout, "time (UTC)", "posts")
+    _axes(layout, time_title(tz), "posts")
     if not any(r["posts"] for r in volume):
         return _no_posts({"data": data, "layout": layout})
     _over_time(data, layout)
     return {"data": data, "layout": layout}
 
 
-def share_of_voice_chart(rows: list[dict[str, Any]], highlight: str | None = None) -> Figure:
-    """Each topic's share (%) of the posts of all topics per interval, stacked."""
+def _previous_trace(x: list[Any], previous: list[dict[str, Any]]) -> dict[str, Any]:
+    """The previous period's posts laid over the current interval at the same position."""
+    n = min(len(x), len(previous))
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "previous period",
+        "x": x[:n],
+        "y": [r["posts"] for r in previous[:n]],
+        "customdata": [str(r["bucket"]) for r in previous[:n]],
+        "hovertemplate": "previous period %{customdata}: %{y:,} posts<extra></extra>",
+        "line": {"color": "#6b7280", "width": 1.5, "dash": "dash"},
+    }
+
+
+def share_of_voice_chart(
+    rows: list[dict[str, Any]], highlight: str | None = None, *, tz: str = "UTC"
+) -> Figure:
+    """Each topic's share (%) of the posts of all topics per interval, stacked, each topic in
+    its own colour (:func:`topic_colour`)."""
     topics: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         topics.setdefault(str(r["topic"]), []).append(r)
@@ -189,11 +260,12 @@ def share_of_voice_chart(rows: list[dict[str, Any]], highlight: str | None = Non
                 "name": label(name),
                 "x": [r["bucket"] for r in rs],
                 "y": [r["share"] for r in rs],
-                "line": {"width": 3 if name == highlight else 1},
+                "line": {"width": 3 if name == highlight else 1, "color": topic_colour(name)},
+                "fillcolor": topic_colour(name),
             }
         )
     layout = _layout("Share of voice among topics (%)", yaxis={"range": [0, 100]})
-    _axes(layout, "time (UTC)", "% of the topics' posts")
+    _axes(layout, time_title(tz), "% of the topics' posts")
     if not any(r["posts"] for r in rows):
         return _no_posts({"data": data, "layout": layout})
     _over_time(data, layout)
@@ -208,7 +280,9 @@ def iso3(alpha2: str) -> str | None:
 
 
 def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by country") -> Figure:
-    """A choropleth of the share of posts per country (ISO alpha-2 keys)."""
+    """A choropleth of the share of posts per country (ISO alpha-2 keys): the scale
+    :data:`MAP_SCALE` from 0 to the largest share, countries without posts in
+    :data:`MAP_NO_DATA` (said under the title)."""
     locs, z, names, keys = [], [], [], []
     for r in countries:
         code = iso3(str(r["key"])) if r.get("key") else None
@@ -226,18 +300,34 @@ def world_map(countries: list[dict[str, Any]], title: str = "Share of posts by c
             "z": z,
             "text": names,
             "customdata": keys,  # the alpha-2 code a click drills down to
-            "colorscale": "Blues",
+            "colorscale": MAP_SCALE,
             "reversescale": False,
-            "colorbar": {"title": {"text": "%"}},
+            "zmin": 0,
+            "zmax": max(z, default=1) or 1,
+            "marker": {"line": {"color": "white", "width": 0.5}},
+            "colorbar": {"title": {"text": "% of posts"}},
             "hovertemplate": "%{text}<br>%{z:.1f} %<extra></extra>",
         }
     ]
     layout = _layout(
         title,
         height=380,
-        geo={"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": True},
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-    )
+        geo={
+            "projection": {"type": "natural earth"},
+            "showframe": False,
+            "showcoastlines": True,
+            "showland": True,
+            "landcolor": MAP_NO_DATA,
+            "showcountries": True,
+            "countrycolor": "white",
+        },
+        margin={"l": 0, "r": 0, "t": 40, "b": 20},
+        annotations=[
+            {"text": "grey: no posts", "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+             "xanchor": "left", "yanchor": "top", "showarrow": False,
+             "font": {"size": 11, "color": "#4b5563"}}
+        ],
+    )  # fmt: skip
     if not locs:
         return _no_posts({"data": data, "layout": layout})
     return {"data": data, "layout": layout}
@@ -251,8 +341,10 @@ def bar_chart(
     *,
     prefix: str = "",
     horizontal: bool = True,
+    key_title: str | None = None,
 ) -> Figure:
-    """Bars of ``value`` per ``key`` (largest on top when horizontal)."""
+    """Bars of ``value`` per ``key`` (largest on top when horizontal); the axes are titled
+    ``key_title`` (default: the key's name) and the value's name, its unit."""
     labels = [prefix + ("(none)" if r.get(key) is None else label(r[key])) for r in rows]
     values = [r.get(value) or 0 for r in rows]
     # what a click drills down to: the raw key (an author as platform:id)
@@ -272,7 +364,8 @@ def bar_chart(
         layout = _layout(title)
     bar["marker"] = {"color": _PALETTE[0]}
     axis = value.replace("_", " ")
-    _axes(layout, *((axis, "") if horizontal else ("", axis)))
+    keys = key_title if key_title is not None else key.replace("_", " ")
+    _axes(layout, *((axis, keys) if horizontal else (keys, axis)))
     if not any(values):
         return _no_posts({"data": [bar], "layout": layout})
     return {"data": [bar], "layout": layout}
@@ -361,8 +454,8 @@ def cascade_chart(tree: CascadeTree) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def compare_volume_chart(rows: list[dict[str, Any]]) -> Figure:
-    """Posts per interval, one line per topic."""
+def compare_volume_chart(rows: list[dict[str, Any]], *, tz: str = "UTC") -> Figure:
+    """Posts per interval, one line per topic in its colour (:func:`topic_colour`)."""
     topics: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         topics.setdefault(str(r["topic"]), []).append(r)
@@ -373,10 +466,11 @@ def compare_volume_chart(rows: list[dict[str, Any]]) -> Figure:
             "name": label(name),
             "x": [r["bucket"] for r in rs],
             "y": [r["posts"] for r in rs],
+            "line": {"color": topic_colour(name)},
         }
         for name, rs in topics.items()
     ]
-    layout = _axes(_layout("Posts over time"), "time (UTC)", "posts")
+    layout = _axes(_layout("Posts over time"), time_title(tz), "posts")
     if not any(r["posts"] for r in rows):
         return _no_posts({"data": data, "layout": layout})
     _over_time(data, layout)
@@ -396,6 +490,7 @@ def grouped_bars(
             "name": label(name),
             "x": ["(none)" if r.get(key) is None else label(r[key]) for r in rs],
             "y": [r.get(value) or 0 for r in rs],
+            "marker": {"color": topic_colour(name)},
         }
         for name, rs in topics.items()
     ]

@@ -6,7 +6,7 @@ analyst saw. Every value is JSON-ready (see :meth:`TopicReport.to_dict`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,8 @@ from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.listen.cascades import forest_metrics
 from agorascope.query import filter_posts, list_topics, parse
 from agorascope.query.ast import Keyword, NumberCompare, walk
+from agorascope.report.timecontrols import check_zone, local, wall_to_utc, zoned
+from agorascope.report.topics import topics_by_tag
 from agorascope.report.tree import CascadeTree, cascade_tree
 from agorascope.selection import Selection
 from agorascope.store import run, to_pandas
@@ -52,11 +54,30 @@ MAX_WINDOW_HOURS = 24 * 10
 
 @dataclass(frozen=True)
 class PageWindow:
-    """What a page shows: a closed UTC window ``[since, until)`` and its timeline's interval."""
+    """What a page shows: a closed UTC window ``[since, until)``, its timeline's interval and
+    the time zone its intervals are cut and its times shown in."""
 
     since: datetime
     until: datetime
     interval: str
+    tz: str = "UTC"
+
+    @property
+    def local_since(self) -> datetime:
+        """``since`` as wall-clock time in the page's zone."""
+        return local(self.since, self.tz)
+
+    @property
+    def local_until(self) -> datetime:
+        """``until`` (excluded) as wall-clock time in the page's zone."""
+        return local(self.until, self.tz)
+
+    @property
+    def previous(self) -> PageWindow:
+        """The window of equal length just before this one."""
+        return PageWindow(
+            self.since - (self.until - self.since), self.since, self.interval, self.tz
+        )
 
     @property
     def last_day(self) -> str:
@@ -69,6 +90,7 @@ class PageWindow:
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
             "interval": self.interval,
+            "tz": self.tz,
         }
 
 
@@ -85,34 +107,38 @@ def default_window(
     since: datetime | date | str | None = None,
     until: datetime | date | str | None = None,
     interval: str | None = None,
+    *,
+    tz: str = "UTC",
 ) -> PageWindow:
     """The window to show: the given ends, else the posts' own span padded to whole days.
 
-    The ends follow :class:`agorascope.timeutil.Window` (a date ``until`` includes its day).
-    One day before the first post is included so that a burst at the very start of a topic
-    has a quiet baseline to stand out against.
+    The ends follow :class:`agorascope.timeutil.Window` (a date ``until`` includes its day),
+    read in ``tz`` when they carry no offset (:func:`agorascope.report.timecontrols.zoned`);
+    the padding is to whole days of ``tz``. One day before the first post is included so that
+    a burst at the very start of a topic has a quiet baseline to stand out against.
 
     Raises:
-        InvalidInputError: ``since`` is not before ``until``, or a bad date.
+        InvalidInputError: ``since`` is not before ``until``, a bad date or an unknown zone.
     """
-    given = Window.of(since, until)
+    tz = check_zone(tz)
+    given = Window.of(zoned(since, tz), zoned(until, tz, end=True))
     lo, hi = given.since, given.until
     if lo is None or hi is None:
         row = run(posts.aggregate(a=posts.created_at.min(), b=posts.created_at.max()))
         first, last = row["a"][0].as_py(), row["b"][0].as_py()
         now = datetime.now(UTC).replace(tzinfo=None)
-        first = first or now
-        last = last or now
+        first = local(first or now, tz)
+        last = local(last or now, tz)
         if lo is None:
-            lo = datetime(first.year, first.month, first.day) - timedelta(days=1)
+            lo = wall_to_utc(datetime(first.year, first.month, first.day) - timedelta(days=1), tz)
         if hi is None:
-            hi = datetime(last.year, last.month, last.day) + timedelta(days=1)
+            hi = wall_to_utc(datetime(last.year, last.month, last.day) + timedelta(days=1), tz)
             hi = max(hi, lo + timedelta(days=1))
     if lo >= hi:
         raise InvalidInputError(f"since ({lo.isoformat()}) must be before until ({hi.isoformat()})")
     if interval is not None and interval not in listen.INTERVALS:
         raise InvalidInputError(f"interval must be one of {', '.join(listen.INTERVALS)}")
-    return PageWindow(lo, hi, interval or _auto_interval(hi - lo))
+    return PageWindow(lo, hi, interval or _auto_interval(hi - lo), tz)
 
 
 @dataclass
@@ -136,6 +162,8 @@ class TopicReport:
     hashtags: list[dict[str, Any]]
     cascades: list[dict[str, Any]]
     cascade: CascadeTree | None
+    previous: dict[str, Any] | None = None
+    """With ``compare``: the previous period of equal length (:func:`previous_period`)."""
     generated_at: str = field(
         default_factory=lambda: datetime.now(UTC).replace(microsecond=0).isoformat()
     )
@@ -188,6 +216,13 @@ def _needs_authors(query: str) -> bool:
 def _share_of_voice(
     ws: Workspace, sel: Selection, w: PageWindow, use_index: bool
 ) -> list[dict[str, Any]]:
+    interval = "day" if w.interval == "hour" else w.interval
+    tables = _voices(ws, sel, use_index)
+    return records(listen.share_of_voice(tables, w.since, w.until, interval=interval, tz=w.tz))
+
+
+def _voices(ws: Workspace, sel: Selection, use_index: bool) -> dict[str, ir.Table]:
+    """The posts of every saved topic (and of the page's query), by name."""
     tables: dict[str, ir.Table] = {}
     if not sel.is_topic:
         tables[sel.name] = sel.posts
@@ -199,8 +234,93 @@ def _share_of_voice(
             tables[t.name] = filter_posts(ws.backend.table("posts"), t.query)
         else:
             tables[t.name] = ws.select(topic=t.name, use_index=use_index).posts
-    interval = "day" if w.interval == "hour" else w.interval
-    return records(listen.share_of_voice(tables, w.since, w.until, interval=interval))
+    return tables
+
+
+def changes(
+    current: list[dict[str, Any]], previous: list[dict[str, Any]], key: str, value: str = "posts"
+) -> list[dict[str, Any]]:
+    """``current`` and ``previous`` rows side by side by ``key``: the value in each period,
+    the change and the percent change (None when the previous value is 0), keys of either
+    period listed, the current ones first.
+
+    Examples:
+        >>> now = [{"k": "fr", "posts": 6}]
+        >>> before = [{"k": "fr", "posts": 4}, {"k": "de", "posts": 1}]
+        >>> changes(now, before, "k")  # doctest: +NORMALIZE_WHITESPACE
+        [{'key': 'fr', 'posts': 6, 'previous': 4, 'change': 2, 'change_pct': 50.0},
+         {'key': 'de', 'posts': 0, 'previous': 1, 'change': -1, 'change_pct': -100.0}]
+    """
+    now = {r.get(key): r.get(value) or 0 for r in current}
+    before = {r.get(key): r.get(value) or 0 for r in previous}
+    out = []
+    for k in [*now, *(k for k in before if k not in now)]:
+        a, b = now.get(k, 0), before.get(k, 0)
+        pct = None if b == 0 else round(100.0 * (a - b) / b, 2)
+        out.append({"key": k, value: a, "previous": b, "change": a - b, "change_pct": pct})
+    return out
+
+
+def voice_changes(
+    current: list[dict[str, Any]], previous: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each topic's share (%) of all the topics' posts over a whole period, beside the
+    previous period's, from two share-of-voice series; ``change`` in percentage points
+    (None when a period has no post of any topic)."""
+
+    def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in rows:
+            out[str(r["topic"])] = out.get(str(r["topic"]), 0) + int(r["posts"])
+        return out
+
+    now, before = totals(current), totals(previous)
+    n, m = sum(now.values()), sum(before.values())
+    rows = []
+    for name in [*now, *(k for k in before if k not in now)]:
+        share = round(100.0 * now.get(name, 0) / n, 2) if n else None
+        prev = round(100.0 * before.get(name, 0) / m, 2) if m else None
+        change = None if share is None or prev is None else round(share - prev, 2)
+        rows.append({"topic": name, "posts": now.get(name, 0), "share": share,
+                     "previous_posts": before.get(name, 0), "previous_share": prev,
+                     "change": change})  # fmt: skip
+    return rows
+
+
+def previous_period(
+    ws: Workspace,
+    sel: Selection,
+    posts: ir.Table,
+    w: PageWindow,
+    current: dict[str, list[dict[str, Any]]],
+    *,
+    top: int,
+    use_index: bool = False,
+) -> dict[str, Any]:
+    """The previous period of equal length beside the window ``w``: its window, its volume
+    (cut like the current one), and the breakdowns and share of voice with their changes.
+
+    Args:
+        ws: the workspace.
+        sel: the page's selection (its topic's share of voice is compared).
+        posts: the selection's posts, the previous period included.
+        w: the page's window.
+        current: the window's ``countries``, ``languages``, ``platforms`` and
+            ``share_of_voice`` rows.
+        top: rows in each breakdown.
+        use_index: let the full-text index select the other topics' posts.
+    """
+    p = w.previous
+    lo, hi = p.since, p.until
+    vol = listen.volume(posts, lo, hi, interval=w.interval, tz=w.tz)
+    out: dict[str, Any] = {"window": p.to_dict(), "volume": records(vol)}
+    for name, column, limit in (("countries", "country", None), ("languages", "lang", top),
+                                ("platforms", "platform", top)):  # fmt: skip
+        before = records(listen.breakdown(posts, column, lo, hi, limit=limit))
+        out[name] = changes(current[name], before, "key")
+    sov = _share_of_voice(ws, replace(sel, posts=posts), p, use_index)
+    out["share_of_voice"] = voice_changes(current["share_of_voice"], sov)
+    return out
 
 
 def _cascades(
@@ -237,6 +357,8 @@ def topic_report(
     top: int = 10,
     cascades: int = 20,
     use_index: bool = False,
+    tz: str = "UTC",
+    compare: bool = False,
 ) -> TopicReport:
     """The topic page: timeline with explained spikes, share of voice, breakdowns, cascades.
 
@@ -253,10 +375,14 @@ def topic_report(
         top: rows in each breakdown.
         cascades: rows in the cascade table.
         use_index: let the full-text index select the posts.
+        tz: IANA zone the intervals are cut in and ``since``/``until`` without an offset
+            are read in.
+        compare: add the previous period of equal length (:func:`previous_period`).
 
     Raises:
         QuerySyntaxError: neither a topic nor a valid query.
         NotFoundError: an unknown ``topic``, or ``cascade`` is not in the window.
+        InvalidInputError: a bad window or an unknown zone.
     """
     if not (topic_or_query or topic or query):
         raise InvalidInputError("give a topic name or a query")
@@ -265,9 +391,10 @@ def topic_report(
     # all of them when the window is open-ended, else the window, the equal period before it
     # (the summary compares the two) and the baseline intervals spike detection reads.
     posts = sel.posts
-    given = Window.of(since, until)
+    tz = check_zone(tz)
+    given = Window.of(zoned(since, tz), zoned(until, tz, end=True))
     if given.since is not None and given.until is not None:
-        shown = default_window(posts, given.since, given.until, interval)  # reads no posts
+        shown = default_window(posts, since, until, interval, tz=tz)  # reads no posts
         start = min(
             shown.since - (shown.until - shown.since),
             listen.spike_lookback(shown.since, shown.interval),
@@ -277,7 +404,7 @@ def topic_report(
         posts = posts.filter(posts.created_at < given.until)
     scan = posts.select(*[c for c in PAGE_COLUMNS if c in posts.columns]).cache()
     try:
-        w = default_window(scan, given.since, given.until, interval)
+        w = default_window(scan, since, until, interval, tz=tz)
         lo, hi = w.since, w.until
         p = scan.filter((scan.created_at >= lo) & (scan.created_at < hi))
         sel_w = Selection(
@@ -285,9 +412,20 @@ def topic_report(
             sel.all_posts, sel.backend,
         )  # fmt: skip
         summary = listen.volume_summary(scan, lo, hi)
-        vol = listen.volume(p, lo, hi, interval=w.interval)
-        spikes = listen.detect_spikes(scan, lo, hi, interval=w.interval)
+        vol = listen.volume(p, lo, hi, interval=w.interval, tz=tz)
+        spikes = listen.detect_spikes(scan, lo, hi, interval=w.interval, tz=tz)
         cascade_rows, tree = _cascades(sel_w, w, cascade, cascades)
+        shown_rows = {
+            "countries": records(listen.breakdown(p, "country", lo, hi, limit=None)),
+            "languages": records(listen.breakdown(p, "lang", lo, hi, limit=top)),
+            "platforms": records(listen.breakdown(p, "platform", lo, hi, limit=top)),
+            "share_of_voice": _share_of_voice(ws, sel_w, w, use_index),
+        }
+        before = (
+            previous_period(ws, sel_w, scan, w, shown_rows, top=top, use_index=use_index)
+            if compare
+            else None
+        )
         return TopicReport(
             name=sel.name,
             query=sel.query or "",
@@ -297,15 +435,16 @@ def topic_report(
             summary=plain(asdict(summary)),
             volume=records(vol),
             spikes=spike_rows(spikes),
-            share_of_voice=_share_of_voice(ws, sel_w, w, use_index),
-            countries=records(listen.breakdown(p, "country", lo, hi, limit=None)),
-            languages=records(listen.breakdown(p, "lang", lo, hi, limit=top)),
-            platforms=records(listen.breakdown(p, "platform", lo, hi, limit=top)),
+            share_of_voice=shown_rows["share_of_voice"],
+            countries=shown_rows["countries"],
+            languages=shown_rows["languages"],
+            platforms=shown_rows["platforms"],
             tiers=records(listen.amplifier_tiers(p, lo, hi)),
             top_authors=records(listen.top_authors(p, lo, hi, by="posts", n=top)),
             hashtags=records(listen.top_hashtags(p, lo, hi, n=top)),
             cascades=cascade_rows,
             cascade=tree,
+            previous=before,
         )
     finally:
         scan.release()
@@ -322,6 +461,8 @@ class CompareReport:
     share_of_voice: list[dict[str, Any]]
     tiers: list[dict[str, Any]]
     countries: list[dict[str, Any]]
+    previous: dict[str, Any] | None = None
+    """With ``compare``: the previous period's window, volume and share-of-voice changes."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -338,11 +479,17 @@ def compare_report(
     *,
     interval: str | None = None,
     use_index: bool = False,
+    tz: str = "UTC",
+    compare: bool = False,
 ) -> CompareReport:
     """Volume, share of voice, tiers and countries of several topics over one window.
 
+    ``tz`` and ``compare`` are as in :func:`topic_report`; the summaries always hold the
+    previous period's totals and changes.
+
     Raises:
-        InvalidInputError: fewer than two or more than eight topics, or a repeated one.
+        InvalidInputError: fewer than two or more than eight topics, a repeated one, a bad
+            window or an unknown zone.
     """
     names = [t.strip() for t in topics if t and t.strip()]
     if len(names) < 2 or len(names) > 8:
@@ -353,7 +500,8 @@ def compare_report(
     union = sels[0].posts
     for s in sels[1:]:
         union = union.union(s.posts)
-    w = default_window(union, since, until, interval)
+    w = default_window(union, since, until, interval, tz=tz)
+    tz = w.tz
     interval_ = "day" if w.interval == "hour" and (w.until - w.since).days > 3 else w.interval
     summaries: list[dict[str, Any]] = []
     vols: list[dict[str, Any]] = []
@@ -362,7 +510,7 @@ def compare_report(
     for s in sels:
         summary = listen.volume_summary(s.posts, w.since, w.until)
         summaries.append({"topic": s.name, "query": s.query or "", **plain(asdict(summary))})
-        v = listen.volume(s.posts, w.since, w.until, interval=interval_)
+        v = listen.volume(s.posts, w.since, w.until, interval=interval_, tz=tz)
         vols.extend({"topic": s.name, **r} for r in records(v))
         tiers.extend(
             {"topic": s.name, **r}
@@ -370,18 +518,15 @@ def compare_report(
         )
         top = listen.breakdown(s.posts, "country", w.since, w.until, limit=8)
         countries.extend({"topic": s.name, **r} for r in records(top))
-    sov = listen.share_of_voice(
-        {s.name: s.posts for s in sels}, w.since, w.until, interval=interval_
-    )
-    return CompareReport(
-        names,
-        PageWindow(w.since, w.until, interval_),
-        summaries,
-        vols,
-        records(sov),
-        tiers,
-        countries,
-    )
+    voices = {s.name: s.posts for s in sels}
+    shown = PageWindow(w.since, w.until, interval_, tz)
+    sov = records(listen.share_of_voice(voices, w.since, w.until, interval=interval_, tz=tz))
+    before = None
+    if compare:
+        p = shown.previous
+        prev = listen.share_of_voice(voices, p.since, p.until, interval=interval_, tz=tz)
+        before = {"window": p.to_dict(), "share_of_voice": voice_changes(sov, records(prev))}
+    return CompareReport(names, shown, summaries, vols, sov, tiers, countries, before)
 
 
 def overview_report(ws: Workspace, stats: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -412,4 +557,5 @@ def overview_report(ws: Workspace, stats: dict[str, Any] | None = None) -> dict[
     for t in list_topics(store):
         n = run(ws.select(topic=t.name).posts.count()).as_py()
         topics.append({**t.to_dict(), "posts": int(n)})
-    return {"stats": plain(stats), "imports": imports, "topics": topics}
+    return {"stats": plain(stats), "imports": imports, "topics": topics,
+            "by_tag": topics_by_tag(topics)}  # fmt: skip

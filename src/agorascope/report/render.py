@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from agorascope.display import cell
+from agorascope.display import cell, duration
 from agorascope.report.charts import (
     Figure,
     bar_chart,
@@ -26,9 +26,11 @@ from agorascope.report.charts import (
     share_of_voice_chart,
     tiers_chart,
     timeline_chart,
+    topic_colour,
     world_map,
 )
 from agorascope.report.data import CompareReport, TopicReport
+from agorascope.report.timecontrols import local
 
 __all__ = [
     "TOPOJSON",
@@ -60,7 +62,28 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = _when
     env.filters["highlight"] = _highlight
     env.filters["cell"] = cell
+    env.filters["duration"] = duration
+    env.filters["yesno"] = lambda v: cell(bool(v)) if v is not None else ""
+    env.filters["signed"] = _signed
+    env.filters["inzone"] = _in_zone
+    env.filters["topic_colour"] = topic_colour
     return env
+
+
+def _in_zone(v: Any, tz: str) -> str:
+    """A naive UTC time (or its ISO text) as wall-clock time in ``tz``, to the minute."""
+    if not v:
+        return ""
+    t = v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
+    return _when(local(t.replace(tzinfo=None), tz))
+
+
+def _signed(v: Any, unit: str = "") -> str:
+    """A change with its sign (``+12``, ``-3.5 %``); empty for None."""
+    if v is None:
+        return ""
+    text = f"{v:+,.1f}" if isinstance(v, float) else f"{v:+,}"
+    return text + (f" {unit}" if unit else "")
 
 
 def _num(v: Any) -> str:
@@ -88,15 +111,21 @@ def _when(v: Any) -> str:
 
 def topic_figures(r: TopicReport) -> dict[str, Figure]:
     """The Plotly figures of a topic page, by element id."""
+    tz = r.window.tz
+    previous = r.previous["volume"] if r.previous else None
     figs = {
-        "timeline": timeline_chart(r.volume, r.spikes),
-        "share_of_voice": share_of_voice_chart(r.share_of_voice, r.name),
+        "timeline": timeline_chart(r.volume, r.spikes, tz=tz, previous=previous),
+        "share_of_voice": share_of_voice_chart(r.share_of_voice, r.name, tz=tz),
         "map": world_map(r.countries),
-        "languages": bar_chart(r.languages, "key", "posts", "Languages"),
-        "platforms": bar_chart(r.platforms, "key", "posts", "Platforms"),
+        "languages": bar_chart(r.languages, "key", "posts", "Languages", key_title="language"),
+        "platforms": bar_chart(r.platforms, "key", "posts", "Platforms", key_title="platform"),
         "tiers": tiers_chart(r.tiers),
-        "authors": bar_chart(r.top_authors, "handle", "posts", "Top authors", prefix="@"),
-        "hashtags": bar_chart(r.hashtags, "hashtag", "posts", "Hashtags", prefix="#"),
+        "authors": bar_chart(
+            r.top_authors, "handle", "posts", "Top authors", prefix="@", key_title="author"
+        ),
+        "hashtags": bar_chart(
+            r.hashtags, "hashtag", "posts", "Hashtags", prefix="#", key_title="hashtag"
+        ),
     }
     if r.cascade is not None:
         figs["cascade"] = cascade_chart(r.cascade)
@@ -106,8 +135,8 @@ def topic_figures(r: TopicReport) -> dict[str, Figure]:
 def compare_figures(r: CompareReport) -> dict[str, Figure]:
     """The Plotly figures of the compare page, by element id."""
     return {
-        "volume": compare_volume_chart(r.volume),
-        "share_of_voice": share_of_voice_chart(r.share_of_voice),
+        "volume": compare_volume_chart(r.volume, tz=r.window.tz),
+        "share_of_voice": share_of_voice_chart(r.share_of_voice, tz=r.window.tz),
         "tiers": grouped_bars(
             r.tiers, "tier", "post_share", "Posts by amplifier tier (%)", x_title="followers"
         ),

@@ -501,3 +501,10 @@ _V10 = (
 )
 
 MIGRATIONS = (*MIGRATIONS, Migration(10, "tags on posts (mentions list)", _V10))
+
+_V11 = (
+    "ALTER TABLE topics ADD COLUMN tags VARCHAR[]",
+    "COMMENT ON COLUMN topics.tags IS 'labels grouping topics on the overview (lower case)'",
+)
+
+MIGRATIONS = (*MIGRATIONS, Migration(11, "topic tags", _V11))

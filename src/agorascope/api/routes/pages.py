@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -22,7 +23,8 @@ from agorascope.api.security import (
 )
 from agorascope.collect.rejects import read_rejects
 from agorascope.errors import InvalidInputError, NotFoundError, QuerySyntaxError
-from agorascope.query import add_topic, get_topic, list_topics, remove_topic
+from agorascope.query import get_topic, list_topics, remove_topic
+from agorascope.query.topics import find_topic
 from agorascope.report import (
     compare_figures,
     compare_report,
@@ -30,6 +32,7 @@ from agorascope.report import (
     topic_figures,
 )
 from agorascope.report.search import MAX_RESULTS, search_page
+from agorascope.report.timecontrols import check_zone, time_controls
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,6 +41,22 @@ SEARCH_PAGE = 20
 
 Since = Annotated[str | None, Query(max_length=40)]
 Until = Annotated[str | None, Query(max_length=40)]
+Zone = Annotated[str, Query(max_length=64)]
+Compare = Annotated[bool, Query()]
+
+
+def _newest(ws: Any) -> datetime | None:
+    """The newest post's time in the store (the presets count back from it)."""
+    rows = ws.store.execute("SELECT max(created_at) FROM posts")
+    return rows[0][0] if rows else None
+
+
+def _window_params(
+    since: str | None, until: str | None, tz: str, compare: bool
+) -> list[tuple[str, str]]:
+    """The URL parameters that restore a page's window (for the forms and links it holds)."""
+    out = [(k, v) for k, v in (("since", since), ("until", until)) if v]
+    return out + ([("tz", tz)] if tz != "UTC" else []) + ([("compare", "1")] if compare else [])
 
 
 def _can_edit(p: Principal) -> bool:
@@ -58,26 +77,37 @@ def overview_page(request: Request, principal: Viewer, ws: WorkspaceDep) -> Resp
 @router.get("/topics/{name:path}", response_class=HTMLResponse)
 def topic_page(
     request: Request,
-    _: Viewer,
     ws: WorkspaceDep,
     name: str,
+    principal: Viewer,
     since: Since = None,
     until: Until = None,
     cascade: Annotated[str | None, Query(max_length=200)] = None,
+    tz: Zone = "UTC",
+    compare: Compare = False,
 ) -> Response:
     """A topic: timeline, spikes, share of voice, map, tiers, authors, hashtags, cascades."""
-    r = ws.reports.cached_topic(name, since, until, cascade)
+    tz = check_zone(tz)
+    r = ws.reports.cached_topic(name, since, until, cascade, tz=tz, compare=compare)
+    tc = time_controls(
+        _newest(ws), since=since, until=until, tz=tz, compare=compare,
+        window=(r.window.since, r.window.until),
+    )  # fmt: skip
     return render_page(
         request,
         "topic.html",
         {
             "title": r.name,
             "r": r,
+            "topic": ws.topics.get(name),
             "figures": topic_figures(r),
             "since": since,
             "until": until,
+            "tc": tc,
+            "keep": _window_params(since, until, tz, compare),
             "picker": True,
             "drill": _drill({"topic": r.name} if r.is_topic else {"q": r.query}, since, until),
+            "can_edit": _can_edit(principal),
         },
     )
 
@@ -97,9 +127,12 @@ def report_download(
     name: str,
     since: Since = None,
     until: Until = None,
+    tz: Zone = "UTC",
+    compare: Compare = False,
 ) -> Response:
-    """The topic's self-contained HTML report, as a download."""
-    return report_attachment(ws.reports.cached_topic(name, since, until), name)
+    """The topic's self-contained HTML report, as a download (the page's window and zone)."""
+    r = ws.reports.cached_topic(name, since, until, tz=check_zone(tz), compare=compare)
+    return report_attachment(r, name)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -144,6 +177,8 @@ def compare_page(
     t: Annotated[list[str], Query(max_length=8)] = [],  # noqa: B006 - FastAPI copies defaults
     since: Since = None,
     until: Until = None,
+    tz: Zone = "UTC",
+    compare: Compare = False,
 ) -> Response:
     """Several topics side by side."""
     topics = list_topics(ws.store)
@@ -154,11 +189,18 @@ def compare_page(
         "chosen": chosen,
         "since": since,
         "until": until,
+        "keep": [],
         "r": None,
         "error": None,
     }
+    ctx["tc"] = time_controls(
+        _newest(ws), since=since, until=until, tz="UTC", compare=compare,
+        hidden=[("t", n) for n in chosen],
+    )  # fmt: skip
     status = 200
     try:
+        tz = check_zone(tz)
+        ctx["keep"] = _window_params(since, until, tz, compare)
         for name in chosen:
             get_topic(ws.store, name)
         if len(chosen) < 2:
@@ -167,11 +209,19 @@ def compare_page(
                 if len(topics) >= 2
                 else "save at least two topics (on the overview) to compare them"
             )
-        key = ("compare", tuple(chosen), since or None, until or None)
+        key = ("compare", tuple(chosen), since or None, until or None, tz, compare)
         r = ws.cache.get(
-            ws.store, key, lambda: compare_report(ws, chosen, since or None, until or None)
+            ws.store,
+            key,
+            lambda: compare_report(
+                ws, chosen, since or None, until or None, tz=tz, compare=compare
+            ),
         )
         ctx["r"], ctx["figures"] = r, compare_figures(r)
+        ctx["tc"] = time_controls(
+            _newest(ws), since=since, until=until, tz=tz, compare=compare,
+            window=(r.window.since, r.window.until), hidden=[("t", n) for n in chosen],
+        )  # fmt: skip
     except (InvalidInputError, NotFoundError) as e:
         ctx["error"] = {"message": str(e)}
         status = 404 if isinstance(e, NotFoundError) else 400 if t else 200
@@ -227,17 +277,112 @@ def logout(_: Viewer) -> Response:
     return response
 
 
-@router.post("/topics")
-def add_topic_form(
+def _topic_form(
+    request: Request,
+    ws: Any,
+    values: dict[str, str],
+    *,
+    original: str | None,
+    action: str,
+) -> Response:
+    """Preview or save the topic form; what was typed stays in the form with what is wrong.
+
+    ``original`` is the topic being edited (None for a new one); ``action`` is ``preview``
+    (count and sample posts, nothing saved) or ``save``.
+    """
+    ctx: dict[str, Any] = {
+        "title": f"Edit {original}" if original else "New topic",
+        "original": original,
+        "v": values,
+        "error": None,
+        "preview": None,
+    }
+    name, query = values["name"].strip(), values["query"]
+    description, tags = values["description"].strip() or None, values["tags"]
+    try:
+        if action == "preview":
+            ctx["preview"] = ws.topics.preview(query)
+        elif original is None:
+            if find_topic(ws.store, name) is not None:
+                raise InvalidInputError(
+                    f"name: a topic named {name!r} exists already; choose another name "
+                    f"or edit that topic"
+                )
+            topic = ws.topics.add(name, query, description, tags=tags)
+            return RedirectResponse(f"/topics/{quote(topic.name, safe='')}", status_code=303)
+        else:
+            topic = ws.topics.update(original, query, description, tags=tags, new_name=name)
+            return RedirectResponse(f"/topics/{quote(topic.name, safe='')}", status_code=303)
+    except QuerySyntaxError as e:
+        ctx["error"] = {"field": "query", "message": e.reason, "position": e.position}
+    except (InvalidInputError, NotFoundError) as e:
+        field = "tags" if "tag" in str(e).split(":")[0] else "name"
+        ctx["error"] = {"field": field, "message": str(e), "position": None}
+    status = 200 if ctx["error"] is None else 400
+    return render_page(request, "topic_edit.html", ctx, status_code=status)
+
+
+TopicName = Annotated[str, Form(max_length=100)]
+TopicQuery = Annotated[str, Form(max_length=2000)]
+TopicText = Annotated[str, Form(max_length=1000)]
+Action = Annotated[str, Form(pattern="^(preview|save)$")]
+
+
+@router.get("/topics-new", response_class=HTMLResponse)
+def new_topic_page(
+    request: Request,
+    _: Analyst,
+    q: Annotated[str, Query(max_length=2000)] = "",
+) -> Response:
+    """The form of a new topic (``q`` fills its query: "save this search as a topic")."""
+    values = {"name": "", "query": q, "description": "", "tags": ""}
+    ctx = {"title": "New topic", "original": None, "v": values, "error": None, "preview": None}
+    return render_page(request, "topic_edit.html", ctx)
+
+
+@router.get("/topics-edit/{name:path}", response_class=HTMLResponse)
+def edit_topic_page(request: Request, _: Analyst, ws: WorkspaceDep, name: str) -> Response:
+    """The form that edits, renames or tags a topic."""
+    t = ws.topics.get(name)
+    values = {"name": t.name, "query": t.query, "description": t.description or "",
+              "tags": ", ".join(t.tags)}  # fmt: skip
+    ctx = {"title": f"Edit {t.name}", "original": t.name, "v": values, "error": None,
+           "preview": None}  # fmt: skip
+    return render_page(request, "topic_edit.html", ctx)
+
+
+@router.post("/topics-edit/{name:path}", response_class=HTMLResponse)
+def edit_topic_form(
+    request: Request,
     _: Analyst,
     ws: WorkspaceDep,
-    name: Annotated[str, Form(max_length=100)],
-    query: Annotated[str, Form(max_length=2000)],
-    description: Annotated[str, Form(max_length=1000)] = "",
+    name: str,
+    new_name: Annotated[str, Form(alias="name", max_length=100)],
+    query: TopicQuery,
+    description: TopicText = "",
+    tags: TopicText = "",
+    action: Action = "save",
 ) -> Response:
-    """Save a topic from the overview's form."""
-    topic = add_topic(ws.store, name, query, description or None)
-    return RedirectResponse(f"/topics/{quote(topic.name, safe='')}", status_code=303)
+    """Preview or save the edit form (a clash or a bad query keeps the form)."""
+    ws.topics.get(name)
+    values = {"name": new_name, "query": query, "description": description, "tags": tags}
+    return _topic_form(request, ws, values, original=name, action=action)
+
+
+@router.post("/topics", response_class=HTMLResponse)
+def add_topic_form(
+    request: Request,
+    _: Analyst,
+    ws: WorkspaceDep,
+    name: TopicName,
+    query: TopicQuery,
+    description: TopicText = "",
+    tags: TopicText = "",
+    action: Action = "save",
+) -> Response:
+    """Save (or preview) a topic from the overview's or the new topic's form."""
+    values = {"name": name, "query": query, "description": description, "tags": tags}
+    return _topic_form(request, ws, values, original=None, action=action)
 
 
 @router.post("/topics-remove")

@@ -17,8 +17,21 @@
       el.setAttribute("data-error", String(err));
     });
   });
-  var selects = document.querySelectorAll("select[data-autosubmit]");
+  function send(form) {
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+  var selects = document.querySelectorAll("[data-autosubmit]");
   Array.prototype.forEach.call(selects, function (s) {
-    s.addEventListener("change", function () { s.form.submit(); });
+    s.addEventListener("change", function () { send(s.form); });
   });
+  // an empty window end or the default zone stays out of the address (a shorter permalink)
+  var controls = document.getElementById("time-controls");
+  if (controls) {
+    controls.addEventListener("submit", function () {
+      Array.prototype.forEach.call(controls.elements, function (el) {
+        if ((el.name === "since" || el.name === "until") && !el.value) { el.disabled = true; }
+        if (el.name === "tz" && el.value === "UTC") { el.disabled = true; }
+      });
+    });
+  }
 })();
