@@ -18,6 +18,7 @@ from agorascope.listen.cascades import account_stats, cascade_metrics
 from agorascope.listen.coordination import coordinated_clusters
 from agorascope.listen.duplicates import near_duplicates
 from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_hashtags, trend
+from agorascope.listen.sentiment import sentiment_of_spikes, sentiment_over_time, sentiment_shares
 from agorascope.listen.spikes import Spike, detect_spikes
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 from agorascope.registry import Context, Output, Params, Row, analysis, row_of
@@ -428,3 +429,71 @@ def _duplicates(ctx: Context, p: DuplicateParams) -> Output:
         progress=ctx.progress,
     )  # fmt: skip
     return Output(df)
+
+
+# -- sentiment ----------------------------------------------------------------------------
+
+
+class SentimentRow(Row):
+    """One interval: posts by VADER label and their shares (% of all posts), mean compound."""
+
+    bucket: datetime
+    posts: int
+    positive: int
+    neutral: int
+    negative: int
+    not_scored: int
+    positive_share: float | None
+    neutral_share: float | None
+    negative_share: float | None
+    not_scored_share: float | None
+    scored: int
+    mean_compound: float | None
+
+
+class SpikeSentimentRow(Row):
+    """One spike: its posts by VADER label, shares (%) beside the whole window's shares."""
+
+    start: datetime
+    peak: datetime
+    until: datetime
+    start_utc: datetime
+    until_utc: datetime
+    posts: int
+    positive: int
+    neutral: int
+    negative: int
+    not_scored: int
+    positive_share: float | None
+    neutral_share: float | None
+    negative_share: float | None
+    not_scored_share: float | None
+    scored: int
+    mean_compound: float | None
+    window_positive_share: float | None
+    window_neutral_share: float | None
+    window_negative_share: float | None
+    window_not_scored_share: float | None
+
+
+@analysis("listen", "sentiment", params=SeriesParams, row=SentimentRow)
+def _sentiment(ctx: Context, p: SeriesParams) -> Output:
+    """Shares of positive, neutral, negative and not-scored posts per interval (VADER).
+
+    English posts are scored with VADER (compound >= 0.05 positive, <= -0.05 negative);
+    posts in any other language, or without one, are "not scored". ``meta`` holds the
+    window's totals.
+    """
+    since, until = ctx.bounds
+    df = sentiment_over_time(ctx.posts, since, until, interval=p.interval, tz=p.tz)
+    return Output(df, meta={"window": sentiment_shares(ctx.posts, since, until)})
+
+
+@analysis("listen", "sentiment-spikes", params=SpikeParams, row=SpikeSentimentRow)
+def _sentiment_spikes(ctx: Context, p: SpikeParams) -> Output:
+    """Sentiment shares of each spike's posts beside those of the whole window (VADER)."""
+    found = detect_spikes(
+        ctx.posts, *ctx.bounds, interval=p.interval, tz=p.tz, baseline=p.baseline,
+        threshold=p.threshold, min_posts=p.min_posts, explain=False,
+    )  # fmt: skip
+    return Output(sentiment_of_spikes(ctx.posts, found, *ctx.bounds))

@@ -19,6 +19,7 @@ from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.listen.cascades import forest_metrics
 from agorascope.query import filter_posts, list_topics, parse
 from agorascope.query.ast import Keyword, NumberCompare, walk
+from agorascope.report.sentiment_charts import sentiment_section
 from agorascope.report.tree import CascadeTree, cascade_tree
 from agorascope.selection import Selection
 from agorascope.store import run, to_pandas
@@ -136,6 +137,7 @@ class TopicReport:
     hashtags: list[dict[str, Any]]
     cascades: list[dict[str, Any]]
     cascade: CascadeTree | None
+    sentiment: dict[str, Any] | None = None
     generated_at: str = field(
         default_factory=lambda: datetime.now(UTC).replace(microsecond=0).isoformat()
     )
@@ -306,6 +308,7 @@ def topic_report(
             hashtags=records(listen.top_hashtags(p, lo, hi, n=top)),
             cascades=cascade_rows,
             cascade=tree,
+            sentiment=sentiment_section(p, lo, hi, w.interval, spikes),
         )
     finally:
         scan.release()

@@ -29,6 +29,7 @@ from agorascope.report.charts import (
     world_map,
 )
 from agorascope.report.data import CompareReport, TopicReport
+from agorascope.report.sentiment_charts import sentiment_figures
 
 __all__ = [
     "TOPOJSON",
@@ -100,6 +101,8 @@ def topic_figures(r: TopicReport) -> dict[str, Figure]:
     }
     if r.cascade is not None:
         figs["cascade"] = cascade_chart(r.cascade)
+    if r.sentiment is not None:
+        figs |= sentiment_figures(r.sentiment)
     return figs
 
 
