@@ -15,15 +15,19 @@ its cost grows with the window: ``benchmarks/bench_sentiment.py`` measures it.
 
 from __future__ import annotations
 
+import csv
+import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from agorascope.errors import InvalidInputError
 from agorascope.listen._common import Window, bucket_expr, window_filter
 from agorascope.listen.spikes import Spike
 from agorascope.listen.volume import _dense
@@ -35,6 +39,7 @@ __all__ = [
     "POSITIVE",
     "SCORED_LANGUAGES",
     "classify",
+    "evaluate_labelled",
     "score_posts",
     "score_texts",
     "sentiment_of_spikes",
@@ -289,3 +294,44 @@ def sentiment_report(
     w = Window.of(since, until)
     df = _scored_window(posts, w, interval, tz, columns=["created_at"])
     return _per_bucket(df, interval, tz, w), _per_spike(df, spikes)
+
+
+def evaluate_labelled(path: Path | str) -> dict[str, Any]:
+    """Accuracy and macro F1 of the labels against a hand-labelled CSV of English posts.
+
+    Args:
+        path: a UTF-8 CSV with the columns ``label`` (``positive``, ``neutral`` or
+            ``negative``) and ``text``; HTML entities in the text (``&amp;``, as Twitter's API
+            delivered tweets) are decoded first.
+
+    Returns:
+        ``posts``, ``accuracy``, ``macro_f1`` (scikit-learn, over the three classes) and
+        ``counts`` (posts per true label).
+
+    Raises:
+        InvalidInputError: a missing column or an unknown label (naming the file and line).
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    gold: list[str] = []
+    texts: list[str] = []
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"label", "text"} - set(reader.fieldnames or ())
+        if missing:
+            raise InvalidInputError(f"{path}: line 1: missing column(s) {sorted(missing)}")
+        for row in reader:
+            if row["label"] not in LABELS[:3]:
+                raise InvalidInputError(
+                    f"{path}: line {reader.line_num}: field label: {row['label']!r} is not "
+                    "positive, neutral or negative"
+                )
+            gold.append(row["label"])
+            texts.append(html.unescape(row["text"] or ""))
+    pred = _labels(score_texts(texts, ["en"] * len(texts)))
+    return {
+        "posts": len(gold),
+        "accuracy": float(accuracy_score(gold, pred)),
+        "macro_f1": float(f1_score(gold, pred, average="macro", labels=list(LABELS[:3]))),
+        "counts": {lab: gold.count(lab) for lab in LABELS[:3]},
+    }
