@@ -84,7 +84,7 @@ def classify(compound: float | None) -> str:
 
 def scored_language(lang: str | None) -> bool:
     """Whether a post's ``lang`` has a lexicon (its primary subtag, case-insensitive)."""
-    if not lang:
+    if not isinstance(lang, str) or not lang:  # None, or NaN from a frame
         return False
     return lang.strip().lower().replace("_", "-").split("-", 1)[0] in SCORED_LANGUAGES
 
@@ -103,7 +103,7 @@ def score_texts(texts: Iterable[str | None], langs: Iterable[str | None]) -> np.
     seen: dict[str, float] = {}
     out = []
     for text, lang in zip(texts, langs, strict=True):
-        if not text or not scored_language(lang):
+        if not isinstance(text, str) or not text or not scored_language(lang):
             out.append(np.nan)
             continue
         value = seen.get(text)

@@ -38,7 +38,8 @@ def sentiment_section(
 ) -> dict[str, Any]:
     """What the topic page shows: shares per interval and per spike (UTC intervals)."""
     over_time, per_spike = sentiment_report(posts, since, until, spikes, interval=interval)
-    return plain({"over_time": records(over_time), "spikes": per_spike})
+    section: dict[str, Any] = plain({"over_time": records(over_time), "spikes": per_spike})
+    return section
 
 
 def sentiment_time_chart(rows: list[dict[str, Any]]) -> Figure:
