@@ -24,6 +24,7 @@ from agorascope.listen.sentiment import (
     sentiment_over_time,
     sentiment_report,
     sentiment_shares,
+    totals_of,
 )
 from agorascope.report.sentiment_charts import sentiment_figures
 
@@ -176,3 +177,13 @@ def test_topic_page_figures_have_titles_and_units(table: Any) -> None:
     assert [t["name"] for t in chart["data"]] == ["positive", "neutral", "negative", "not scored"]
     # no spike: the per-spike chart says so instead of drawing empty bars
     assert figs["sentiment_spikes"]["data"] == []
+
+
+def test_window_totals_from_the_intervals_equal_one_pass(ira: Any) -> None:
+    over = sentiment_over_time(ira, "2015-07-01", "2015-08-31", interval="week")
+    got = totals_of(over)
+    want = sentiment_shares(ira, "2015-07-01", "2015-08-31")
+    assert {k: v for k, v in got.items() if k != "mean_compound"} == {
+        k: v for k, v in want.items() if k != "mean_compound"
+    }
+    assert got["mean_compound"] == pytest.approx(want["mean_compound"])

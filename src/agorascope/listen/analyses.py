@@ -18,7 +18,7 @@ from agorascope.listen.cascades import account_stats, cascade_metrics
 from agorascope.listen.coordination import coordinated_clusters
 from agorascope.listen.duplicates import near_duplicates
 from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_hashtags, trend
-from agorascope.listen.sentiment import sentiment_of_spikes, sentiment_over_time, sentiment_shares
+from agorascope.listen.sentiment import sentiment_of_spikes, sentiment_over_time, totals_of
 from agorascope.listen.spikes import Spike, detect_spikes
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 from agorascope.registry import Context, Output, Params, Row, analysis, row_of
@@ -486,7 +486,7 @@ def _sentiment(ctx: Context, p: SeriesParams) -> Output:
     """
     since, until = ctx.bounds
     df = sentiment_over_time(ctx.posts, since, until, interval=p.interval, tz=p.tz)
-    return Output(df, meta={"window": sentiment_shares(ctx.posts, since, until)})
+    return Output(df, meta={"window": totals_of(df)})
 
 
 @analysis("listen", "sentiment-spikes", params=SpikeParams, row=SpikeSentimentRow)

@@ -46,6 +46,7 @@ __all__ = [
     "sentiment_over_time",
     "sentiment_report",
     "sentiment_shares",
+    "totals_of",
 ]
 
 POSITIVE = 0.05
@@ -255,6 +256,24 @@ def sentiment_over_time(
     """
     w = Window.of(since, until)
     return _per_bucket(_scored_window(posts, w, interval, tz), interval, tz, w)
+
+
+def totals_of(over_time: pd.DataFrame) -> dict[str, Any]:
+    """The whole window's values (as :func:`sentiment_shares`) from its rows per interval."""
+    n = int(over_time["posts"].sum())
+    row: dict[str, Any] = {"posts": n}
+    for lab in LABELS:
+        row[lab] = int(over_time[lab].sum())
+    for lab in LABELS:
+        row[f"{lab}_share"] = 100.0 * row[lab] / n if n else None
+    row["scored"] = n - row["not_scored"]
+    weighted = sum(
+        float(m) * int(k)
+        for m, k in zip(over_time["mean_compound"], over_time["scored"], strict=True)
+        if m is not None and k
+    )
+    row["mean_compound"] = weighted / row["scored"] if row["scored"] else None
+    return row
 
 
 def sentiment_of_spikes(
