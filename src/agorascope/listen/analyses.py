@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from agorascope.errors import InvalidInputError
 from agorascope.listen.breakdowns import amplifier_tiers, breakdown, top_authors
@@ -18,7 +18,12 @@ from agorascope.listen.cascades import account_stats, cascade_metrics
 from agorascope.listen.coordination import coordinated_clusters
 from agorascope.listen.duplicates import near_duplicates
 from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_hashtags, trend
-from agorascope.listen.sentiment import sentiment_of_spikes, sentiment_over_time, totals_of
+from agorascope.listen.sentiment import (
+    LABELS,
+    sentiment_of_spikes,
+    sentiment_over_time,
+    totals_of,
+)
 from agorascope.listen.spikes import Spike, detect_spikes
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 from agorascope.registry import Context, Output, Params, Row, analysis, row_of
@@ -434,46 +439,33 @@ def _duplicates(ctx: Context, p: DuplicateParams) -> Output:
 # -- sentiment ----------------------------------------------------------------------------
 
 
-class SentimentRow(Row):
-    """One interval: posts by VADER label and their shares (% of all posts), mean compound."""
-
-    bucket: datetime
-    posts: int
-    positive: int
-    neutral: int
-    negative: int
-    not_scored: int
-    positive_share: float | None
-    neutral_share: float | None
-    negative_share: float | None
-    not_scored_share: float | None
-    scored: int
-    mean_compound: float | None
-
-
-class SpikeSentimentRow(Row):
-    """One spike: its posts by VADER label, shares (%) beside the whole window's shares."""
-
-    start: datetime
-    peak: datetime
-    until: datetime
-    start_utc: datetime
-    until_utc: datetime
-    posts: int
-    positive: int
-    neutral: int
-    negative: int
-    not_scored: int
-    positive_share: float | None
-    neutral_share: float | None
-    negative_share: float | None
-    not_scored_share: float | None
-    scored: int
-    mean_compound: float | None
-    window_positive_share: float | None
-    window_neutral_share: float | None
-    window_negative_share: float | None
-    window_not_scored_share: float | None
+_SHARES: dict[str, Any] = {
+    "posts": (int, ...),
+    **{label: (int, ...) for label in LABELS},
+    **{f"{label}_share": (float | None, ...) for label in LABELS},
+    "scored": (int, ...),
+    "mean_compound": (float | None, ...),
+}
+SentimentRow = create_model(
+    "SentimentRow",
+    __base__=Row,
+    __doc__="One interval: posts by VADER label, their shares (% of all posts), mean compound.",
+    __module__=__name__,
+    bucket=(datetime, ...),
+    **_SHARES,
+)
+_SPIKE_SHARES: dict[str, Any] = {
+    **{k: (datetime, ...) for k in ("start", "peak", "until", "start_utc", "until_utc")},
+    **_SHARES,
+    **{f"window_{label}_share": (float | None, ...) for label in LABELS},
+}
+SpikeSentimentRow = create_model(
+    "SpikeSentimentRow",
+    __base__=Row,
+    __doc__="One spike: its posts by VADER label and shares (%) beside the whole window's.",
+    __module__=__name__,
+    **_SPIKE_SHARES,
+)
 
 
 @analysis("listen", "sentiment", params=SeriesParams, row=SentimentRow)

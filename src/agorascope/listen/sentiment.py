@@ -151,19 +151,23 @@ def score_posts(
     return df.drop(columns=["text", "lang"])
 
 
+def _row(counts: dict[str, int], compound_sum: float) -> dict[str, Any]:
+    """``posts``, the count and share (% of all posts) of each label, ``scored`` and
+    ``mean_compound`` from the counts per label and the sum of the scored posts' compounds."""
+    n = sum(counts.values())
+    row: dict[str, Any] = {"posts": n, **{lab: counts[lab] for lab in LABELS}}
+    for lab in LABELS:
+        row[f"{lab}_share"] = 100.0 * counts[lab] / n if n else None
+    row["scored"] = n - counts["not_scored"]
+    row["mean_compound"] = compound_sum / row["scored"] if row["scored"] else None
+    return row
+
+
 def _shares(df: pd.DataFrame) -> dict[str, Any]:
     """Counts, shares (% of all posts) and mean compound of one group of scored posts."""
     counts = df["label"].value_counts()
-    n = len(df)
-    row: dict[str, Any] = {"posts": n}
-    for lab in LABELS:
-        row[lab] = int(counts.get(lab, 0))
-    for lab in LABELS:
-        row[f"{lab}_share"] = 100.0 * row[lab] / n if n else None
-    scored = df["compound"].dropna()
-    row["scored"] = n - row["not_scored"]
-    row["mean_compound"] = float(scored.mean()) if len(scored) else None
-    return row
+    found = {lab: int(counts.get(lab, 0)) for lab in LABELS}
+    return _row(found, float(df["compound"].sum()))
 
 
 def sentiment_shares(
@@ -260,20 +264,12 @@ def sentiment_over_time(
 
 def totals_of(over_time: pd.DataFrame) -> dict[str, Any]:
     """The whole window's values (as :func:`sentiment_shares`) from its rows per interval."""
-    n = int(over_time["posts"].sum())
-    row: dict[str, Any] = {"posts": n}
-    for lab in LABELS:
-        row[lab] = int(over_time[lab].sum())
-    for lab in LABELS:
-        row[f"{lab}_share"] = 100.0 * row[lab] / n if n else None
-    row["scored"] = n - row["not_scored"]
     weighted = sum(
         float(m) * int(k)
         for m, k in zip(over_time["mean_compound"], over_time["scored"], strict=True)
         if m is not None and k
     )
-    row["mean_compound"] = weighted / row["scored"] if row["scored"] else None
-    return row
+    return _row({lab: int(over_time[lab].sum()) for lab in LABELS}, weighted)
 
 
 def sentiment_of_spikes(
