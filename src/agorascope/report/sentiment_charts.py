@@ -36,7 +36,12 @@ NAMES["not_scored"] = "not scored"
 def sentiment_section(
     posts: ir.Table, since: datetime, until: datetime, interval: str, spikes: list[Spike]
 ) -> dict[str, Any]:
-    """What the topic page shows: shares per interval and per spike (UTC intervals)."""
+    """What the topic page shows: shares per interval and per spike (UTC intervals).
+
+    Shares of hourly intervals swing on a handful of posts: below a day, the section uses
+    days, as share of voice does.
+    """
+    interval = "day" if interval in ("minute", "hour") else interval
     over_time, per_spike = sentiment_report(posts, since, until, spikes, interval=interval)
     section: dict[str, Any] = plain({"over_time": records(over_time), "spikes": per_spike})
     return section
