@@ -53,17 +53,18 @@ QUERIES: dict[str, list[str]] = {
 
 
 def _analysis_pages() -> list[str]:
-    """One analysis page per domain (all share one template) and every listening one that
-    draws a chart of its own (sentiment), with the demo topic."""
+    """Analysis pages share one template: per domain, the first analysis that runs on the
+    demo topic as it is and the first whose form waits for the analyst's values; and the
+    sentiment pages."""
     out = []
-    seen: set[str] = set()
+    seen: set[tuple[str, bool]] = set()
     for a in registry.analyses():
-        if a.domain in seen and not a.name.startswith("sentiment"):
+        required = any(f.is_required() for f in a.params.model_fields.values())
+        form = a.needs == "window" or required
+        if (a.domain, form) in seen and not a.name.startswith("sentiment"):
             continue
-        if a.needs == "window" or any(f.is_required() for f in a.params.model_fields.values()):
-            continue  # needs a value typed by the analyst
-        seen.add(a.domain)
-        query = f"?topic={TOPIC}" if a.needs == "selection" else ""
+        seen.add((a.domain, form))
+        query = f"?topic={TOPIC}" if a.needs == "selection" and not form else ""
         out.append(f"/analyses/{a.domain}/{a.name}{query}")
     return out
 
