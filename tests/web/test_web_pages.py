@@ -46,7 +46,7 @@ def test_topic_page_shows_the_hoax(page: Any, live: LiveServer) -> None:
     page.get_by_role("link", name="it_outage", exact=True).click()
     page.wait_for_url("**/topics/it_outage")
     n = wait_drawn(page)
-    assert n == 9
+    assert n == 11  # 9, and the sentiment section's two
     for chart in (
         "timeline",
         "share",
@@ -56,6 +56,8 @@ def test_topic_page_shows_the_hoax(page: Any, live: LiveServer) -> None:
         "authors",
         "hashtags",
         "cascade",
+        "sentiment",
+        "sentiment-spikes",
     ):
         paths = page.locator(f"#chart-{chart} svg.main-svg path").count()
         assert paths > 0, chart

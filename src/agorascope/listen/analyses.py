@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from agorascope.errors import InvalidInputError
 from agorascope.listen.breakdowns import amplifier_tiers, breakdown, top_authors
@@ -19,6 +19,12 @@ from agorascope.listen.coordination import coordinated_clusters
 from agorascope.listen.duplicates import near_duplicates
 from agorascope.listen.hashtags import cohashtag_network, rising_hashtags, top_hashtags, trend
 from agorascope.listen.mentions import MAX_PER_PAGE, PER_PAGE, MentionFilters, mentions
+from agorascope.listen.sentiment import (
+    LABELS,
+    sentiment_of_spikes,
+    sentiment_over_time,
+    totals_of,
+)
 from agorascope.listen.spikes import Spike, detect_spikes
 from agorascope.listen.volume import VolumeSummary, share_of_voice, volume, volume_summary
 from agorascope.registry import Context, Output, Params, Row, analysis, row_of
@@ -504,3 +510,58 @@ def _mentions(ctx: Context, p: MentionsParams) -> Output:
     )  # fmt: skip
     meta = {"next": page.next, "total": page.total, "filters": p.filters().active()}
     return Output(page.rows, meta=meta)
+
+
+# -- sentiment ----------------------------------------------------------------------------
+
+
+_SHARES: dict[str, Any] = {
+    "posts": (int, ...),
+    **{label: (int, ...) for label in LABELS},
+    **{f"{label}_share": (float | None, ...) for label in LABELS},
+    "scored": (int, ...),
+    "mean_compound": (float | None, ...),
+}
+SentimentRow = create_model(
+    "SentimentRow",
+    __base__=Row,
+    __doc__="One interval: posts by VADER label, their shares (% of all posts), mean compound.",
+    __module__=__name__,
+    bucket=(datetime, ...),
+    **_SHARES,
+)
+_SPIKE_SHARES: dict[str, Any] = {
+    **{k: (datetime, ...) for k in ("start", "peak", "until", "start_utc", "until_utc")},
+    **_SHARES,
+    **{f"window_{label}_share": (float | None, ...) for label in LABELS},
+}
+SpikeSentimentRow = create_model(
+    "SpikeSentimentRow",
+    __base__=Row,
+    __doc__="One spike: its posts by VADER label and shares (%) beside the whole window's.",
+    __module__=__name__,
+    **_SPIKE_SHARES,
+)
+
+
+@analysis("listen", "sentiment", params=SeriesParams, row=SentimentRow)
+def _sentiment(ctx: Context, p: SeriesParams) -> Output:
+    """Shares of positive, neutral, negative and not-scored posts per interval (VADER).
+
+    English posts are scored with VADER (compound >= 0.05 positive, <= -0.05 negative);
+    posts in any other language, or without one, are "not scored". ``meta`` holds the
+    window's totals.
+    """
+    since, until = ctx.bounds
+    df = sentiment_over_time(ctx.posts, since, until, interval=p.interval, tz=p.tz)
+    return Output(df, meta={"window": totals_of(df)})
+
+
+@analysis("listen", "sentiment-spikes", params=SpikeParams, row=SpikeSentimentRow)
+def _sentiment_spikes(ctx: Context, p: SpikeParams) -> Output:
+    """Sentiment shares of each spike's posts beside those of the whole window (VADER)."""
+    found = detect_spikes(
+        ctx.posts, *ctx.bounds, interval=p.interval, tz=p.tz, baseline=p.baseline,
+        threshold=p.threshold, min_posts=p.min_posts, explain=False,
+    )  # fmt: skip
+    return Output(sentiment_of_spikes(ctx.posts, found, *ctx.bounds))

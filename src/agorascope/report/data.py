@@ -19,6 +19,7 @@ from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.listen.cascades import forest_metrics
 from agorascope.query import filter_posts, list_topics, parse
 from agorascope.query.ast import Keyword, NumberCompare, walk
+from agorascope.report.sentiment_charts import sentiment_section
 from agorascope.report.timecontrols import check_zone, local, wall_to_utc, zoned
 from agorascope.report.topics import topics_by_tag
 from agorascope.report.tree import CascadeTree, cascade_tree
@@ -164,6 +165,7 @@ class TopicReport:
     cascade: CascadeTree | None
     previous: dict[str, Any] | None = None
     """With ``compare``: the previous period of equal length (:func:`previous_period`)."""
+    sentiment: dict[str, Any] | None = None
     generated_at: str = field(
         default_factory=lambda: datetime.now(UTC).replace(microsecond=0).isoformat()
     )
@@ -445,6 +447,7 @@ def topic_report(
             cascades=cascade_rows,
             cascade=tree,
             previous=before,
+            sentiment=sentiment_section(p, lo, hi, w.interval, spikes),
         )
     finally:
         scan.release()

@@ -30,6 +30,7 @@ from agorascope.report.charts import (
     world_map,
 )
 from agorascope.report.data import CompareReport, TopicReport
+from agorascope.report.sentiment_charts import sentiment_figures
 from agorascope.report.timecontrols import local
 
 __all__ = [
@@ -129,6 +130,8 @@ def topic_figures(r: TopicReport) -> dict[str, Figure]:
     }
     if r.cascade is not None:
         figs["cascade"] = cascade_chart(r.cascade)
+    if r.sentiment is not None:
+        figs |= sentiment_figures(r.sentiment)
     return figs
 
 
