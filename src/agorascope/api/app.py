@@ -28,6 +28,7 @@ from agorascope.api.routes import (
     compare,
     data,
     health,
+    listen_pages,
     pages,
     privacy,
     search,
@@ -178,6 +179,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(privacy.pages)
     app.include_router(analysis_pages.router)
+    app.include_router(listen_pages.router)
     app.include_router(sources.pages)
     app.include_router(watches.pages)
     app.include_router(collections.pages)

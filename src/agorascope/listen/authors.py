@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 import ibis.expr.types as ir
-import numpy as np
 import pandas as pd
 
+from agorascope._json import records
 from agorascope.errors import NotFoundError
 from agorascope.listen._common import engagement_expr, window_filter
 from agorascope.listen.breakdowns import TIERS, UNKNOWN_TIER
@@ -30,6 +30,15 @@ __all__ = ["AuthorProfile", "author_profile", "tier_of"]
 
 _PROFILE = ("handle", "name", "followers", "following", "verified", "country", "created_at")
 _RELATIONS = ("original", "repost", "quote", "reply")
+_CASCADE = (
+    "platform",
+    "root_id",
+    "root_author",
+    "size",
+    "depth",
+    "structural_virality",
+    "time_to_50",
+)
 
 
 @dataclass
@@ -77,12 +86,6 @@ def tier_of(followers: int | None) -> str:
     return next(label for label, _, hi in TIERS if hi is None or followers < hi)
 
 
-def _none(v: Any) -> Any:
-    if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)):
-        return None
-    return v.item() if isinstance(v, np.generic) else v
-
-
 def _profile(authors: ir.Table, platform: str, author_id: str) -> dict[str, Any] | None:
     row = to_pandas(
         authors.filter((authors.platform == platform) & (authors.id == author_id))
@@ -91,7 +94,7 @@ def _profile(authors: ir.Table, platform: str, author_id: str) -> dict[str, Any]
     )
     if row.empty:
         return None
-    out = {k: _none(row[k].iloc[0]) for k in _PROFILE}
+    out = records(row)[0]
     out["created_at"] = _ts(out["created_at"])
     return out
 
@@ -112,7 +115,7 @@ def _totals(t: ir.Table) -> dict[str, Any]:
         name=t.author_name.max(),
         **{f"n_{r}": (t.relation == r).cast("int64").sum() for r in _RELATIONS},
     )
-    row = {k: _none(v) for k, v in to_pandas(agg).iloc[0].items()}
+    row = records(to_pandas(agg))[0]
     for k in ("posts", "engagement", "likes", "reposts", "replies", "views", "reach"):
         row[k] = int(row[k] or 0)
     row["first_at"], row["last_at"] = _ts(row["first_at"]), _ts(row["last_at"])
@@ -140,24 +143,18 @@ def _cascades(
     if forest.n_cascades == 0:
         return 0, 0, [], []
     nd = forest.nodes
-    metrics = forest_metrics(forest).set_index(["platform", "root_id"])
-    mine = nd[
-        (nd["platform"] == platform) & (nd["author_id"] == author_id) & ~nd["virtual"]
-    ]
+    metrics = {r["root_id"]: r for r in records(forest_metrics(forest))}
+    mine = nd[(nd["platform"] == platform) & (nd["author_id"] == author_id) & ~nd["virtual"]]
     is_root = mine["parent"].to_numpy() < 0
     root_ids = nd["id"].to_numpy()[forest.roots]
     out = []
     for nodes in (mine[is_root], mine[~is_root]):
         counts = nodes.groupby("cascade").size()
         rows = []
-        for c, n in counts.items():
-            m = metrics.loc[(platform, root_ids[int(c)])]
+        for c, n in zip(counts.index.tolist(), counts.tolist(), strict=True):
+            m = metrics[str(root_ids[c])]
             rows.append({
-                "platform": platform, "root_id": str(root_ids[int(c)]),
-                "root_author": _none(m["root_author"]), "start": _ts(m["start"]),
-                "size": int(m["size"]), "depth": int(m["depth"]),
-                "structural_virality": _none(m["structural_virality"]),
-                "time_to_50": _none(m["time_to_50"]), "posts": int(n),
+                **{k: m[k] for k in _CASCADE}, "start": _ts(m["start"]), "posts": int(n),
             })  # fmt: skip
         rows.sort(key=lambda r: (-r["size"], r["root_id"]))
         out.append(rows)
@@ -208,12 +205,12 @@ def _duplicates(
     own = t.filter((t.platform == platform) & (t.author_id == author_id)).select("id")
     ids = set(to_pandas(own)["id"].astype(str))
     out = []
-    for r in df.itertuples():
-        n = sum(1 for p in r.post_ids if p in ids)
-        if n and author_id in r.accounts:
+    for r in records(df):
+        n = sum(1 for p in r["post_ids"] if p in ids)
+        if n and author_id in r["accounts"]:
             out.append({
-                "cluster": int(r.cluster), "size": int(r.size), "n_accounts": int(r.n_accounts),
-                "posts": n, "first_at": _ts(r.first_at), "sample": r.sample,
+                **{k: r[k] for k in ("cluster", "size", "n_accounts", "sample")},
+                "posts": n, "first_at": _ts(r["first_at"]),
             })  # fmt: skip
     return out
 
@@ -282,8 +279,8 @@ def author_profile(
         platform=platform, author_id=author_id, **profile,
         tier=tier_of(profile["followers"]), **totals,
         n_started=n_started, n_amplified=n_amplified, started=started, amplified=amplified,
-        volume=series[["bucket", "posts", "engagement"]].to_dict("records"),
-        hashtags=tags[["hashtag", "posts", "engagement"]].to_dict("records"),
+        volume=records(series[["bucket", "posts", "engagement"]]),
+        hashtags=records(tags[["hashtag", "posts", "engagement"]]),
         coordination=_coordination(posts, key, since, until, window, min_items),
         duplicates=_duplicates(posts, platform, author_id, since, until, threshold, 2, seed),
     )  # fmt: skip
