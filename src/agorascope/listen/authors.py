@@ -162,7 +162,8 @@ def _cascades(
 
 
 def _ts(v: Any) -> datetime | None:
-    return None if v is None or pd.isna(v) else pd.Timestamp(v).to_pydatetime()
+    ts = None if v is None else pd.Timestamp(v)
+    return None if ts is None or pd.isna(ts) else ts.to_pydatetime()
 
 
 def _coordination(
