@@ -15,7 +15,7 @@ from agorascope.report.network import gexf_bytes, network_chart, network_layout,
 def graph() -> nx.Graph:
     """Zachary's karate club (networkx's copy of the 1977 data), weighted, two clusters."""
     g = nx.karate_club_graph()
-    for n, data in g.nodes(data=True):
+    for _, data in g.nodes(data=True):
         data["cluster"] = 0 if data.pop("club") == "Mr. Hi" else 1
     return nx.relabel_nodes(g, {n: f"x:{n}" for n in g})
 
