@@ -45,7 +45,7 @@ def _account_url(key: str) -> str | None:
 
 
 def _coordination(result: registry.Result, ws: Workspace, items: list[dict[str, Any]]) -> Any:
-    keys = [a for r in items for a in r["accounts"]]
+    keys = [a for r in items for a in r["accounts"][:50]]  # the page links 50 per cluster
     names = handles(ws.backend.table("authors"), keys)
     return {k: {"url": _account_url(k), "handle": names.get(k)} for k in keys}
 
