@@ -12,7 +12,7 @@ import pytest
 from listen_data import ira_posts, store_file, twitter15_posts
 
 import agorascope
-from agorascope.errors import NotFoundError
+from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.listen import account_stats, coordinated_clusters, near_duplicates
 from agorascope.listen.authors import tier_of
 
@@ -37,7 +37,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield w
 
 
-def _author(ws: Any, author_id: str, **kw: Any) -> dict[str, Any]:
+def _author(ws: Any, author_id: str | None, **kw: Any) -> dict[str, Any]:
     result = ws.listen.author(platform="twitter", author_id=author_id, **kw)
     assert len(result) == 1
     row: dict[str, Any] = result.rows[0]
@@ -100,9 +100,7 @@ def test_cascades_started_and_amplified(ws: Any, frame: pd.DataFrame) -> None:
     assert accounts.loc[AMPLIFIER, "amplified"] == amp["n_amplified"]
 
 
-def test_coordination_flag_equals_a_pandas_co_repost_count(
-    ws: Any, frame: pd.DataFrame
-) -> None:
+def test_coordination_flag_equals_a_pandas_co_repost_count(ws: Any, frame: pd.DataFrame) -> None:
     a = _author(ws, TROLL, window=21600)
     reposts = frame[frame["relation"] == "repost"][["author_id", "parent_id", "created_at"]]
     pairs = reposts.merge(reposts, on="parent_id")
@@ -122,9 +120,7 @@ def test_coordination_flag_equals_a_pandas_co_repost_count(
     assert _author(ws, TROLL)["coordination"] == []  # none within the default 60 s
 
 
-def test_duplicate_flags_are_the_clusters_holding_their_posts(
-    ws: Any, frame: pd.DataFrame
-) -> None:
+def test_duplicate_flags_are_the_clusters_holding_their_posts(ws: Any, frame: pd.DataFrame) -> None:
     a = _author(ws, TROLL)
     ids = set(frame[frame["author_id"] == TROLL]["id"])
     clusters = near_duplicates(ws.select().posts, seed=1)
@@ -153,3 +149,13 @@ def test_a_topic_and_window_narrow_everything(ws: Any, frame: pd.DataFrame) -> N
 def test_an_unknown_author_is_not_found(ws: Any) -> None:
     with pytest.raises(NotFoundError, match="no author 'nobody' on 'twitter'"):
         _author(ws, "nobody")
+    with pytest.raises(NotFoundError, match="no author @nobody on 'twitter'"):
+        _author(ws, None, handle="@Nobody")
+
+
+def test_a_handle_finds_the_author(ws: Any) -> None:
+    by_handle = _author(ws, None, handle=TROLL.upper(), since="2016-01-01", until="2016-03-01")
+    assert by_handle == _author(ws, TROLL, since="2016-01-01", until="2016-03-01")
+    for both in ({"author_id": TROLL, "handle": TROLL}, {}):
+        with pytest.raises(InvalidInputError, match="give the author's id or handle"):
+            ws.listen.author(platform="twitter", **both)

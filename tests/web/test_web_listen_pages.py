@@ -102,9 +102,7 @@ def test_the_same_network_is_drawn_the_same_way(page: Any, live: LiveServer) -> 
 
 
 @pytest.mark.browser
-def test_near_duplicate_clusters_list_texts_authors_and_times(
-    page: Any, live: LiveServer
-) -> None:
+def test_near_duplicate_clusters_list_texts_authors_and_times(page: Any, live: LiveServer) -> None:
     page.goto(live.url + _url(registry.get("listen", "duplicates")))
     clusters = page.locator("#duplicate-clusters details.cluster")
     assert clusters.count() == page.locator("#result-rows tbody tr").count() > 0

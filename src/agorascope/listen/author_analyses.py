@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agorascope.listen.analyses import Interval
 from agorascope.listen.authors import author_profile
@@ -23,11 +23,15 @@ class AuthorParams(Params):
     platform: str = Field(
         min_length=1, max_length=64, description="The author's platform.", examples=["x"]
     )
-    author_id: str = Field(
+    author_id: str | None = Field(
+        None, min_length=1, max_length=200, description="The author's id on the platform."
+    )
+    handle: str | None = Field(
+        None,
         min_length=1,
         max_length=200,
-        description="The author's id on the platform.",
-        examples=["1093279196292"],
+        description="Or the author's handle (without @), when the id is not known.",
+        examples=["realinsidernews"],
     )
     interval: Interval = Field("day", description="Length of one interval of the series.")
     tz: str = Field("UTC", max_length=64, description="IANA time zone of the intervals.")
@@ -39,6 +43,12 @@ class AuthorParams(Params):
     min_items: int = Field(2, ge=1, description="Fewest items co-reposted per edge.")
     threshold: float = Field(0.8, gt=0, le=1, description="Near-duplicate Jaccard similarity.")
     seed: int = Field(1, ge=0, le=2**32 - 1, description="MinHash seed.")
+
+    @model_validator(mode="after")
+    def _one_author(self) -> AuthorParams:
+        if (self.author_id is None) == (self.handle is None):
+            raise ValueError("give the author's id or handle (one of them)")
+        return self
 
 
 class _Part(BaseModel):
@@ -134,7 +144,7 @@ class AuthorProfileRow(Row):
     "author",
     params=AuthorParams,
     row=AuthorProfileRow,
-    arguments=("platform", "author_id"),
+    arguments=("platform",),
 )
 def _author(ctx: Context, p: AuthorParams) -> Output:
     """One author: profile, posts over time, reach, tier, hashtags, cascades and flags.
@@ -144,7 +154,8 @@ def _author(ctx: Context, p: AuthorParams) -> Output:
     """
     profile = author_profile(
         ctx.posts, ctx.workspace.backend.table("authors"), p.platform, p.author_id,
-        *ctx.bounds, interval=p.interval, tz=p.tz, hashtags=p.hashtags, min_size=p.min_size,
-        window=p.window, min_items=p.min_items, threshold=p.threshold, seed=p.seed,
+        *ctx.bounds, handle=p.handle, interval=p.interval, tz=p.tz, hashtags=p.hashtags,
+        min_size=p.min_size, window=p.window, min_items=p.min_items, threshold=p.threshold,
+        seed=p.seed,
     )  # fmt: skip
     return Output([profile.to_dict()])

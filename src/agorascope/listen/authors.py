@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from agorascope._json import records
-from agorascope.errors import NotFoundError
+from agorascope.errors import InvalidInputError, NotFoundError
 from agorascope.listen._common import engagement_expr, window_filter
 from agorascope.listen.breakdowns import TIERS, UNKNOWN_TIER
 from agorascope.listen.cascades import _root_keys, build_cascades, forest_metrics
@@ -97,6 +97,21 @@ def _profile(authors: ir.Table, platform: str, author_id: str) -> dict[str, Any]
     out = records(row)[0]
     out["created_at"] = _ts(out["created_at"])
     return out
+
+
+def _by_handle(posts: ir.Table, authors: ir.Table, platform: str, handle: str) -> str:
+    """The id of the author of ``platform`` whose handle is ``handle`` (any case)."""
+    wanted = handle.removeprefix("@").lower()
+    a = authors.filter((authors.platform == platform) & (authors.handle.lower() == wanted))
+    ids = set(to_pandas(a.select(i=a.id).distinct())["i"])
+    if not ids:
+        t = posts.filter((posts.platform == platform) & (posts.author_handle.lower() == wanted))
+        ids = set(to_pandas(t.select(i=t.author_id).distinct())["i"].dropna())
+    if not ids:
+        raise NotFoundError(f"no author @{wanted} on {platform!r}")
+    if len(ids) > 1:
+        raise InvalidInputError(f"several authors are @{wanted} on {platform!r}: {sorted(ids)}")
+    return str(ids.pop())
 
 
 def _totals(t: ir.Table) -> dict[str, Any]:
@@ -220,10 +235,11 @@ def author_profile(
     posts: ir.Table,
     authors: ir.Table,
     platform: str,
-    author_id: str,
+    author_id: str | None,
     since: datetime | str | None = None,
     until: datetime | str | None = None,
     *,
+    handle: str | None = None,
     interval: str = "day",
     tz: str = "UTC",
     hashtags: int = 10,
@@ -241,6 +257,7 @@ def author_profile(
             cascades, coordination and duplicate flags are computed over them.
         authors: the ``authors`` table (the profile: handle, name, counts, country...).
         platform, author_id: the author.
+        handle: the author's handle instead of ``author_id`` (without ``@``, any case).
         since, until: UTC window ``[since, until)``.
         interval, tz: the posts-over-time series (as :func:`~agorascope.listen.volume`).
         hashtags: how many of the author's top hashtags.
@@ -260,7 +277,10 @@ def author_profile(
 
     Raises:
         NotFoundError: the author is neither in ``authors`` nor in ``posts``.
+        InvalidInputError: several authors of the platform have that handle.
     """
+    if author_id is None:
+        author_id = _by_handle(posts, authors, platform, handle or "")
     mine = (posts.platform == platform) & (posts.author_id == author_id)
     profile = _profile(authors, platform, author_id)
     theirs = posts.filter(mine)
