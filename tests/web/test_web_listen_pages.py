@@ -121,6 +121,16 @@ def test_near_duplicate_clusters_list_texts_authors_and_times(page: Any, live: L
 
 
 @pytest.mark.browser
+def test_the_author_analysis_links_its_page(page: Any, live: LiveServer) -> None:
+    page.goto(live.url + _url(registry.get("listen", "author")))
+    page.locator("#author-page-link").click()
+    page.wait_for_selector("#author-profile")
+    assert page.locator("h1").inner_text().startswith("@realinsidernews")
+    assert "topic it_outage" in page.locator("#author-scope").inner_text()
+    assert not page.errors
+
+
+@pytest.mark.browser
 def test_the_trend_marks_its_peak(page: Any, live: LiveServer) -> None:
     page.goto(live.url + _url(registry.get("listen", "trend"), interval="hour"))
     assert wait_drawn(page) == 1

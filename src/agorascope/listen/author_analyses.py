@@ -120,7 +120,10 @@ class AuthorProfileRow(Row):
     created_at: datetime | None
     tier: str
     posts: int
-    relations: dict[str, int]
+    n_original: int
+    n_repost: int
+    n_quote: int
+    n_reply: int
     n_started: int
     n_amplified: int
     first_at: datetime | None

@@ -56,7 +56,10 @@ class AuthorProfile:
     created_at: datetime | None = None
     tier: str = UNKNOWN_TIER
     posts: int = 0
-    relations: dict[str, int] = field(default_factory=dict)
+    n_original: int = 0
+    n_repost: int = 0
+    n_quote: int = 0
+    n_reply: int = 0
     n_started: int = 0
     n_amplified: int = 0
     first_at: datetime | None = None
@@ -134,7 +137,7 @@ def _totals(t: ir.Table) -> dict[str, Any]:
     for k in ("posts", "engagement", "likes", "reposts", "replies", "views", "reach"):
         row[k] = int(row[k] or 0)
     row["first_at"], row["last_at"] = _ts(row["first_at"]), _ts(row["last_at"])
-    row["relations"] = {r: int(row.pop(f"n_{r}") or 0) for r in _RELATIONS}
+    row.update({f"n_{r}": int(row[f"n_{r}"] or 0) for r in _RELATIONS})
     return row
 
 
@@ -269,11 +272,12 @@ def author_profile(
 
     Returns:
         The profile (from ``authors``, else from the posts' author columns), ``tier``,
-        totals of the window (``posts`` and per ``relations``, ``engagement`` received,
-        ``likes``, ``reposts``, ``replies``, ``views``, ``reach`` = sum of followers over
-        the posts), ``volume`` (``bucket``, ``posts``, ``engagement``), ``hashtags``,
-        ``started``/``amplified`` cascades, ``coordination`` (the co-repost cluster holding
-        the account, with its partners) and ``duplicates`` (clusters holding its posts).
+        totals of the window (``posts``, ``n_original``, ``n_repost``, ``n_quote``,
+        ``n_reply``, ``engagement`` received, ``likes``, ``reposts``, ``replies``,
+        ``views``, ``reach`` = sum of followers over the posts), ``volume`` (``bucket``,
+        ``posts``, ``engagement``), ``hashtags``, ``started``/``amplified`` cascades,
+        ``coordination`` (the co-repost cluster holding the account, with its partners)
+        and ``duplicates`` (clusters holding its posts).
 
     Raises:
         NotFoundError: the author is neither in ``authors`` nor in ``posts``.

@@ -9,7 +9,7 @@ an analysis that builds one, for the same form values as its page.
 from __future__ import annotations
 
 from typing import Annotated, Any, cast
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -79,6 +79,11 @@ def page_extras(
         out["gexf_url"] = f"/analyses/{spec.domain}/{spec.name}/gexf?{query}"
     if spec.name in _DETAILS and items:
         out["details"] = _DETAILS[spec.name](result, ws, items)
+    if spec.name == "author" and items:
+        kept = [(k, v) for k, v in parse_qsl(query) if k in ("topic", "q", "since", "until")]
+        out["author_page"] = author_url(items[0]["platform"], items[0]["author_id"]) + (
+            f"?{urlencode(kept)}" if kept else ""
+        )
     return out
 
 
