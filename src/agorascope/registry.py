@@ -59,6 +59,7 @@ __all__ = [
 
 DOMAIN_MODULES = (
     "agorascope.listen.analyses",
+    "agorascope.listen.author_analyses",
     "agorascope.elections.analyses",
     "agorascope.districts.analyses",
     "agorascope.audience.analyses",

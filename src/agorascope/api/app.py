@@ -31,8 +31,9 @@ from agorascope.api.routes import (
     elections_pages,
     health,
     import_page,
-    opendata,
+    listen_pages,
     mentions,
+    opendata,
     pages,
     privacy,
     search,
@@ -185,6 +186,7 @@ def create_app(
     app.include_router(import_page.router)
     app.include_router(privacy.pages)
     app.include_router(analysis_pages.router)
+    app.include_router(listen_pages.router)
     app.include_router(sources.pages)
     app.include_router(watches.pages)
     app.include_router(collections.pages)

@@ -19,11 +19,13 @@ from fastapi.responses import HTMLResponse, Response
 from agorascope import registry
 from agorascope.api.deps import Viewer, WorkspaceDep
 from agorascope.api.pages_render import render_page
+from agorascope.api.routes.listen_pages import page_extras
 from agorascope.api.routes.mentions import analysis_links
 from agorascope.components import Analyses
 from agorascope.errors import AgorascopeError, InvalidInputError
 from agorascope.report.charts import lift_chart, result_chart, upset_chart
 from agorascope.voters.charts import probability_histogram
+from agorascope.workspace import Workspace
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,6 +121,20 @@ def _chart(result: registry.Result) -> dict[str, Any] | None:
     )  # fmt: skip
 
 
+def run_submitted(spec: registry.Analysis, ws: Workspace, request: Request) -> registry.Result:
+    """Run ``spec`` with the selection and parameters of the submitted form."""
+    q = request.query_params
+    chosen = {k: q[k].strip() for k in _SELECTION.get(spec.needs, ()) if q.get(k, "").strip()}
+    values = _values(spec, request)
+    for field in registry.file_fields(spec):  # read inside the data folder, as REST
+        if values.get(field):
+            values[field] = ws.settings.data_file(values[field])
+    return Analyses(ws, spec.domain).run(
+        spec.name, topic=chosen.get("topic"), query=chosen.get("q"),
+        since=chosen.get("since"), until=chosen.get("until"), **values,
+    )  # fmt: skip
+
+
 @router.get("/analyses", response_class=HTMLResponse)
 def analyses_index(request: Request, _: Viewer) -> Response:
     """Every registered analysis, by domain."""
@@ -153,14 +169,7 @@ def analysis_page(
             if offset < 0:
                 raise InvalidInputError("offset must be 0 or more")
             chosen = {k: v for k, v in selection.items() if v}
-            run_values = dict(values)
-            for field in registry.file_fields(spec):  # read inside the data folder, as REST
-                if run_values.get(field):
-                    run_values[field] = ws.settings.data_file(run_values[field])
-            result = Analyses(ws, domain).run(
-                spec.name, topic=chosen.get("topic"), query=chosen.get("q"),
-                since=chosen.get("since"), until=chosen.get("until"), **run_values,
-            )  # fmt: skip
+            result = run_submitted(spec, ws, request)
             page = result.page(PAGE_ROWS, offset)
             api = {**chosen, **values, "limit": PAGE_ROWS, "offset": offset}
             ctx.update(
@@ -172,7 +181,8 @@ def analysis_page(
             ctx["cell_links"] = analysis_links(
                 spec, getattr(result.params, "by", None), page["items"], chosen
             )
-            chart = _chart(result)
+            ctx.update(page_extras(result, ws, page["items"], request.url.query))
+            chart = ctx.pop("chart", None) or _chart(result)
             if chart is not None:
                 ctx["figures"] = {"result": chart}
         except (AgorascopeError, ValueError) as e:
