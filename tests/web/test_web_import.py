@@ -22,6 +22,10 @@ def live(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
     shutil.copy(web_db, db)
     with LiveServer(db) as server:
         yield server
+        # an import warms the caches in a thread: let it end before the store closes
+        warming = server.server.config.app.state.agorascope.warming
+        if warming is not None:
+            warming.join(timeout=120)
 
 
 def _upload(page: Any, live: LiveServer, path: Path) -> None:
