@@ -107,3 +107,19 @@ def test_a_ragged_row_is_rejected_with_its_line(tmp_path: Path) -> None:
 def test_a_file_of_another_width_is_refused_before_reading(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError, match="reads 61 tab-separated columns"):
         open_source(GKG, "gdelt-events")
+
+
+def test_gkg_translingual_language_and_most_named_country(tmp_path: Path) -> None:
+    cells = GKG.read_text(encoding="utf-8").rstrip("\n").split("\t")
+    cells[25] = "srclc:fra;eng:GT-FRA 1.0"
+    cells[9] = (
+        "1#France#FR#FR#46#2#FR;4#Paris, France#FR#FR04#48.8#2.3#-1456928;1#Germany#GM#GM#51#9#GM"
+    )
+    path = tmp_path / "20211021000000.translation.gkg.csv"
+    path.write_text("\t".join(cells) + "\n", encoding="utf-8")
+    (record,) = list(open_source(path))
+    assert isinstance(record, Record)
+    from agorascope.collect.normalize import normalize
+
+    post = normalize(record.fields).post
+    assert post["lang"] == "fr" and post["country"] == "FR"  # FIPS FR is France, GM Germany

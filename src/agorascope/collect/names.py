@@ -188,6 +188,13 @@ def is_no_value(value: Any) -> bool:
     return value is not None and fold(str(value)) in _NO_VALUE
 
 
+def _given(value: Any) -> str | None:
+    """The stripped text of a value that names something (not missing, not "no value")."""
+    if value is None or is_no_value(value):
+        return None
+    return str(value).strip() or None
+
+
 @cache
 def _languages() -> dict[str, str]:
     import pycountry
@@ -217,10 +224,8 @@ def resolve_language(value: Any) -> str | None:
         >>> resolve_language("Farsi (Persian)"), resolve_language("pt-BR"), resolve_language("pcm")
         ('fa', 'pt', 'other')
     """
-    if value is None or is_no_value(value):
-        return None
-    text = str(value).strip()
-    if not text:
+    text = _given(value)
+    if text is None:
         return None
     table = _languages()
     candidates = [fold(text)]
@@ -259,10 +264,8 @@ def resolve_country(value: Any) -> str | None:
         >>> resolve_country("Russian Federation"), resolve_country("DEU"), resolve_country("UK")
         ('RU', 'DE', 'GB')
     """
-    if value is None or is_no_value(value):
-        return None
-    text = str(value).strip()
-    if not text:
+    text = _given(value)
+    if text is None:
         return None
     table = _countries()
     found = table.get(fold(text))

@@ -62,7 +62,9 @@ def _stage(state: Any, upload: UploadFile) -> tuple[str, Path, str]:
     token = secrets.token_urlsafe(18)
     folder = _staging(state) / token
     folder.mkdir()
-    target = folder / ((_SAFE.sub("_", shown).lstrip(".") or "upload")[-120:])
+    target = folder / "data" / ((_SAFE.sub("_", shown).lstrip(".") or "upload")[-120:])
+    target.parent.mkdir()
+    (folder / "name.txt").write_text(shown, encoding="utf-8")
     with target.open("wb") as out:
         while chunk := upload.file.read(1 << 20):
             out.write(chunk)
@@ -71,10 +73,11 @@ def _stage(state: Any, upload: UploadFile) -> tuple[str, Path, str]:
 
 def _staged(state: Any, token: str) -> tuple[Path, str]:
     folder = _staging(state) / token
-    files = sorted(folder.iterdir()) if _TOKEN.fullmatch(token) and folder.is_dir() else []
+    ok = _TOKEN.fullmatch(token) and (folder / "data").is_dir()
+    files = sorted((folder / "data").iterdir()) if ok else []
     if not files:
         raise InvalidInputError("the uploaded file is no longer staged: upload it again")
-    return files[0], files[0].name
+    return files[0], (folder / "name.txt").read_text(encoding="utf-8")
 
 
 def _choices(form: Mapping[str, Any], prefix: str) -> dict[str, str]:
@@ -126,7 +129,11 @@ def import_page(request: Request, _: Analyst) -> HTMLResponse:
 @router.post("/import/preview", response_class=HTMLResponse)
 async def import_preview(request: Request, _: Analyst, state: StateDep) -> HTMLResponse:
     """Stage an upload (or take the staged one) and preview its import with a mapping."""
-    form = await request.form()
+    async with request.form() as form:
+        return await _preview_form(request, state, form)
+
+
+async def _preview_form(request: Request, state: Any, form: Any) -> HTMLResponse:
     upload = form.get("file")
     fmt = str(form.get("format") or "") or None
     if isinstance(upload, UploadFile) and upload.filename:
@@ -167,7 +174,11 @@ async def import_commit(
     request: Request, _: Analyst, state: StateDep, ws: WorkspaceDep
 ) -> HTMLResponse:
     """Import the staged upload with the form's format, mapping and date formats."""
-    form = await request.form()
+    async with request.form() as form:
+        return await _commit_form(request, state, ws, form)
+
+
+async def _commit_form(request: Request, state: Any, ws: Workspace, form: Any) -> HTMLResponse:
     token = str(form.get("token") or "")
     path, shown = _staged(state, token)
     fmt = str(form.get("format") or "") or None
@@ -189,7 +200,7 @@ async def import_commit(
         guess = Guess(str(path), fmt or "mapping", mapping, _choices(form, "date_"))
         ctx = _context(guess, shown, token, None, str(e).replace(str(path), shown))
         return render_page(request, "import.html", ctx, status_code=422)
-    shutil.rmtree(path.parent, ignore_errors=True)
+    shutil.rmtree(path.parent.parent, ignore_errors=True)
     state.warm_in_background()
     rejects = {f.path: read_rejects(f.rejects_path) for f in summary.files}
     ctx = {"title": "Import", "summary": plain(summary.to_dict()), "rejects": rejects}
