@@ -11,6 +11,7 @@ import zstandard
 from platform_check import DATA, authors, import_one, orphans, rejects, split, stored
 
 from agorascope.collect.presets import detect_format, open_source
+from agorascope.collect.presets.reddit import convert_thing
 from agorascope.workspace import Workspace
 
 REDDIT = DATA / "reddit"
@@ -119,3 +120,12 @@ def test_truncated_dump_is_reported(ws: Workspace, tmp_path: Path) -> None:
     s = import_one(ws, cut, format="reddit")
     assert s.imported == 2  # the complete first frame is kept
     assert any("truncated zstd" in r["reason"] for r in rejects(s))
+
+
+@pytest.mark.parametrize(("is_self", "link"), [(False, True), ("false", True), (True, False),
+                                               ("true", False)])  # fmt: skip
+def test_link_submissions_keep_their_link(is_self: object, link: bool) -> None:
+    thing = {"id": "x1", "subreddit": "s", "created_utc": 1676253906, "title": "t",
+             "url": "https://example.org/a", "is_self": is_self}  # fmt: skip
+    urls = convert_thing(thing)["urls"]
+    assert urls == (["https://example.org/a"] if link else None)

@@ -80,6 +80,11 @@ def _created(value: Any) -> Any:
     return value
 
 
+def _flag(value: Any) -> bool:
+    """A boolean as the dumps write it: true / false, or the strings "true" / "false"."""
+    return value is True or str(value).strip().lower() == "true"
+
+
 def _text(value: Any) -> str | None:
     text = str_or_none(value)
     return None if text in _GONE else text
@@ -134,7 +139,7 @@ def convert_thing(thing: Mapping[str, Any]) -> dict[str, Any]:
             "relation": "original",
             "root_id": post_id,
             "replies": thing.get("num_comments"),
-            "urls": [link_url] if link_url and not thing.get("is_self") else None,
+            "urls": [link_url] if link_url and not _flag(thing.get("is_self")) else None,
         }
     return fields
 
