@@ -308,7 +308,7 @@ def topic_report(
             hashtags=records(listen.top_hashtags(p, lo, hi, n=top)),
             cascades=cascade_rows,
             cascade=tree,
-            sentiment=sentiment_section(p, lo, hi, w.interval, spikes),
+            sentiment=sentiment_section(p, lo, hi, w.interval, spikes, summary.posts),
         )
     finally:
         scan.release()
