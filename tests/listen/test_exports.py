@@ -33,4 +33,4 @@ def test_every_command_is_documented() -> None:
     commands = set(group.commands["listen"].commands)  # type: ignore[attr-defined]
     documented = set(re.findall(r"`agorascope listen ([a-z-]+)", DOC.read_text()))
     assert commands == documented == {a.name for a in registry.analyses("listen")}
-    assert len(commands) == 16
+    assert len(commands) == 19

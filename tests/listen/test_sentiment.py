@@ -187,3 +187,26 @@ def test_window_totals_from_the_intervals_equal_one_pass(ira: Any) -> None:
         k: v for k, v in want.items() if k != "mean_compound"
     }
     assert got["mean_compound"] == pytest.approx(want["mean_compound"])
+
+
+def test_a_systematic_sample_is_a_stable_subset(ira: Any) -> None:
+    full, _ = sentiment_report(ira, "2015-01-01", "2017-12-31", [], interval="month")
+    one, _ = sentiment_report(ira, "2015-01-01", "2017-12-31", [], interval="month", every=4)
+    again, _ = sentiment_report(ira, "2015-01-01", "2017-12-31", [], interval="month", every=4)
+    assert one.equals(again)  # the same posts on every run
+    n, k = int(full["posts"].sum()), int(one["posts"].sum())
+    # one post in four, within four standard deviations of a binomial draw
+    assert abs(k - n / 4) < 4 * (n * 0.25 * 0.75) ** 0.5
+    for lab in ("positive", "neutral", "negative", "not_scored"):
+        assert (one[lab] <= full[lab]).all()
+
+
+def test_the_topic_page_samples_a_large_window(ira: Any) -> None:
+    from agorascope.report.sentiment_charts import PAGE_POSTS, sentiment_section
+
+    lo, hi = datetime(2014, 1, 1), datetime(2018, 1, 1)
+    small = sentiment_section(ira, lo, hi, "hour", [], total=PAGE_POSTS)
+    assert small["every"] == 1 and small["posts"] == 2203
+    assert len(small["over_time"]) == (hi - lo).days  # hours become days
+    large = sentiment_section(ira, lo, hi, "day", [], total=3 * PAGE_POSTS + 1)
+    assert large["every"] == 4 and 0 < large["posts"] < 2203

@@ -447,7 +447,7 @@ def topic_report(
             cascades=cascade_rows,
             cascade=tree,
             previous=before,
-            sentiment=sentiment_section(p, lo, hi, w.interval, spikes),
+            sentiment=sentiment_section(p, lo, hi, w.interval, spikes, summary.posts),
         )
     finally:
         scan.release()
