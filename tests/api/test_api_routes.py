@@ -236,6 +236,7 @@ class Tags(HTMLParser):
 ALLOWED_SCRIPTS = [
     {"src": "/static/plotly.min.js"},
     {"src": "/static/app.js"},
+    {"src": "/static/drill.js"},
     {"type": "application/json", "id": "figures"},
 ]
 

@@ -42,6 +42,9 @@ PARAMS: dict[tuple[str, str], list[str]] = {
     ("/watches/", "name"): [WATCH],
     ("/collections/", "name"): [COLLECTION],
     ("/voters/persons/", "person_id"): ["no-such-person"],  # the demo links no voters: a 404
+    ("/topics-edit/", "name"): [TOPIC],
+    # ("/authors/", "platform") and ("/authors/", "author_id"): the store's most active author,
+    # set by the ``a11y_db`` fixture
 }
 # Query strings a page needs to show its content (a route without one is opened bare).
 QUERIES: dict[str, list[str]] = {
@@ -118,6 +121,12 @@ def a11y_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             ["%outage%"],
         )[0][0]
         add_item(ws.store, COLLECTION, post, note="first report")
+        platform, author = ws.store.execute(
+            "SELECT platform, author_id FROM posts WHERE author_id IS NOT NULL"
+            " GROUP BY ALL ORDER BY count(*) DESC, platform, author_id LIMIT 1"
+        )[0]
+    PARAMS[("/authors/", "platform")] = [platform]
+    PARAMS[("/authors/", "author_id")] = [author]
     return db
 
 

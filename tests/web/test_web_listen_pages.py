@@ -16,7 +16,9 @@ from web_fixtures import LiveServer, shot
 from agorascope import registry
 
 WINDOW = {"since": "2024-07-18", "until": "2024-07-21"}
-CHARTED = {"volume", "share-of-voice", "trend", "rising-hashtags", "cohashtags", "coordination"}
+CHARTED = {
+    "volume", "share-of-voice", "trend", "rising-hashtags", "cohashtags", "coordination", "sentiment"
+}  # fmt: skip
 """Listening analyses whose page draws a chart from the demo's rows."""
 
 
