@@ -60,11 +60,12 @@ def test_the_author_links_lead_to_their_posts_and_flags(page: Any, live: LiveSer
     page.locator("#flag-coordination a").first.click()
     page.wait_for_selector("#coordination-clusters")
     assert page.url.startswith(f"{live.url}/analyses/listen/coordination?")
-    back = page.locator(f'#coordination-clusters a[href="/authors/{platform}/{author_id}"]')
+    back = page.locator(f'#coordination-clusters a[href^="/authors/{platform}/{author_id}?"]')
     assert back.count() == 1
     back.click()
     page.wait_for_selector("#author-profile")
     assert urlsplit(page.url).path == f"/authors/{platform}/{author_id}"
+    assert parse_qs(urlsplit(page.url).query)["window"] == ["60.0"]  # its page's rule
     # a partner's page answers too, and names this author among its partners
     page.goto(f"{live.url}/authors/{platform}/{author_id}?{QUERY}")
     page.locator("#flag-coordination a.partner").first.click()
