@@ -20,6 +20,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "breakdown": {"by": "country"},
     "coordination": {"window": 21600},
     "spikes": {"interval": "day"},
+    "author": {"platform": "twitter", "author_id": "AllForPetersons", "window": 21600},
 }
 
 

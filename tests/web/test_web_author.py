@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -58,11 +60,12 @@ def test_the_author_links_lead_to_their_posts_and_flags(page: Any, live: LiveSer
     page.locator("#flag-coordination a").first.click()
     page.wait_for_selector("#coordination-clusters")
     assert page.url.startswith(f"{live.url}/analyses/listen/coordination?")
-    back = page.locator(f'#coordination-clusters a[href="/authors/{platform}/{author_id}"]')
+    back = page.locator(f'#coordination-clusters a[href^="/authors/{platform}/{author_id}?"]')
     assert back.count() == 1
     back.click()
     page.wait_for_selector("#author-profile")
     assert urlsplit(page.url).path == f"/authors/{platform}/{author_id}"
+    assert parse_qs(urlsplit(page.url).query)["window"] == ["60.0"]  # its page's rule
     # a partner's page answers too, and names this author among its partners
     page.goto(f"{live.url}/authors/{platform}/{author_id}?{QUERY}")
     page.locator("#flag-coordination a.partner").first.click()
@@ -79,3 +82,30 @@ def test_an_unknown_author_is_a_clear_404(page: Any, live: LiveServer) -> None:
         f"{live.url}/api/listen/author", params={"platform": "x", "author_id": "no"}, timeout=120
     )
     assert r.status_code == 404 and "no author 'no' on 'x'" in r.text
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_db: Path) -> Iterator[LiveServer]:
+    with LiveServer(hostile_db) as server:
+        yield server
+
+
+def test_hostile_profiles_run_nothing(browser: Any, hostile: LiveServer) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        for author, handle in (
+            ("a-evil", "@<script>window.__pwned=1</script>"),
+            ("a-evil2", '@" onmouseover="window.__pwned=7'),
+        ):
+            page.goto(f"{hostile.url}/authors/x/{author}")
+            wait_drawn(page)
+            assert page.locator("h1").inner_text().startswith(handle)
+            for el in page.locator("a, button, .chart").all()[:40]:
+                el.hover(timeout=2_000)
+            assert page.evaluate("() => window.__pwned") is None, author
+        assert not dialogs
+    finally:
+        context.close()

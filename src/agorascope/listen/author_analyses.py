@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agorascope.listen.analyses import Interval
+from agorascope.listen.analyses import CascadeRow, Interval
 from agorascope.listen.authors import author_profile
 from agorascope.registry import Context, Output, Params, Row, analysis
 
@@ -71,17 +71,9 @@ class AuthorTag(_Part):
     engagement: int
 
 
-class AuthorCascade(_Part):
+class AuthorCascade(CascadeRow):
     """A cascade the author started or amplified (``posts``: the author's posts in it)."""
 
-    platform: str
-    root_id: str
-    root_author: str | None
-    start: datetime | None
-    size: int
-    depth: int
-    structural_virality: float | None
-    time_to_50: float | None
     posts: int
 
 

@@ -30,15 +30,6 @@ __all__ = ["AuthorProfile", "author_profile", "tier_of"]
 
 _PROFILE = ("handle", "name", "followers", "following", "verified", "country", "created_at")
 _RELATIONS = ("original", "repost", "quote", "reply")
-_CASCADE = (
-    "platform",
-    "root_id",
-    "root_author",
-    "size",
-    "depth",
-    "structural_virality",
-    "time_to_50",
-)
 
 
 @dataclass
@@ -171,9 +162,7 @@ def _cascades(
         rows = []
         for c, n in zip(counts.index.tolist(), counts.tolist(), strict=True):
             m = metrics[str(root_ids[c])]
-            rows.append({
-                **{k: m[k] for k in _CASCADE}, "start": _ts(m["start"]), "posts": int(n),
-            })  # fmt: skip
+            rows.append({**m, "start": _ts(m["start"]), "posts": int(n)})
         rows.sort(key=lambda r: (-r["size"], r["root_id"]))
         out.append(rows)
     return len(out[0]), len(out[1]), out[0][:top], out[1][:top]

@@ -30,31 +30,38 @@ __all__ = ["author_url", "page_extras", "router"]
 router = APIRouter(include_in_schema=False)
 
 _Text = Annotated[str | None, Query(max_length=2000)]
-_OPTIONS = ("interval", "tz", "window", "min_items", "threshold")
+_OPTIONS = ("interval", "tz", "window", "min_items", "threshold", "seed")
 """Parameters of ``listen author`` the author page passes on from its URL."""
 
 
-def author_url(platform: str, author_id: str) -> str:
-    """The author page's path (both parts escaped)."""
-    return f"/authors/{quote(platform, safe='')}/{quote(author_id, safe='')}"
+def author_url(platform: str, author_id: str, scope: str = "") -> str:
+    """The author page's path (both parts escaped), with ``scope`` (a query string) if any."""
+    path = f"/authors/{quote(platform, safe='')}/{quote(author_id, safe='')}"
+    return f"{path}?{scope}" if scope else path
 
 
-def _account_url(key: str) -> str | None:
+def _scope(query: str) -> str:
+    """The selection and the author page's options of a page's query string."""
+    keep = ("topic", "q", "since", "until", *_OPTIONS)
+    return urlencode([(k, v) for k, v in parse_qsl(query) if k in keep and v.strip()])
+
+
+def _account_url(key: str, scope: str = "") -> str | None:
     platform, sep, author_id = key.partition(":")
-    return author_url(platform, author_id) if sep and author_id else None
+    return author_url(platform, author_id, scope) if sep and author_id else None
 
 
-def _coordination(result: registry.Result, ws: Workspace, items: list[dict[str, Any]]) -> Any:
+def _coordination(ws: Workspace, items: list[dict[str, Any]], scope: str) -> Any:
     keys = [a for r in items for a in r["accounts"][:50]]  # the page links 50 per cluster
     names = handles(ws.backend.table("authors"), keys)
-    return {k: {"url": _account_url(k), "handle": names.get(k)} for k in keys}
+    return {k: {"url": _account_url(k, scope), "handle": names.get(k)} for k in keys}
 
 
-def _duplicates(result: registry.Result, ws: Workspace, items: list[dict[str, Any]]) -> Any:
+def _duplicates(ws: Workspace, items: list[dict[str, Any]], scope: str) -> Any:
     found = duplicate_details(ws.backend.posts(), items)
     for c in found:
         for a in c["authors"]:
-            a["url"] = author_url(a["platform"], a["author_id"])
+            a["url"] = author_url(a["platform"], a["author_id"], scope)
     return found
 
 
@@ -78,12 +85,10 @@ def page_extras(
     if spec.graph and result.graph is not None:
         out["gexf_url"] = f"/analyses/{spec.domain}/{spec.name}/gexf?{query}"
     if spec.name in _DETAILS and items:
-        out["details"] = _DETAILS[spec.name](result, ws, items)
+        out["details"] = _DETAILS[spec.name](ws, items, _scope(query))
     if spec.name == "author" and items:
-        kept = [(k, v) for k, v in parse_qsl(query) if k in ("topic", "q", "since", "until")]
-        out["author_page"] = author_url(items[0]["platform"], items[0]["author_id"]) + (
-            f"?{urlencode(kept)}" if kept else ""
-        )
+        row = items[0]
+        out["author_page"] = author_url(row["platform"], row["author_id"], _scope(query))
     return out
 
 
@@ -150,7 +155,9 @@ def author_page(
         for c in a[role]:
             c["mentions"] = "/mentions?" + urlencode({"root": c["root_id"]})
     for c in a["coordination"]:
-        c["partner_links"] = [(k, _account_url(k)) for k in c["partners"]]
+        c["partner_links"] = [
+            (k, _account_url(k, _scope(request.url.query))) for k in c["partners"]
+        ]
     title = f"@{a['handle']}" if a["handle"] else f"{platform}:{author_id}"
     return render_page(
         request,
