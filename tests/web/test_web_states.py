@@ -26,7 +26,7 @@ def test_api_link_opens_the_reference(page: Any, live: LiveServer) -> None:
 def test_unknown_page_is_the_error_page(page: Any, live: LiveServer) -> None:
     r = page.goto(live.url + "/no/such/page")
     assert r is not None and r.status == 404
-    assert page.locator("header.top nav a").count() == 8
+    assert page.locator("header.top nav a").count() == 9
     assert "/no/such/page" in page.locator("div.error").inner_text()
 
 
