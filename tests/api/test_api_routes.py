@@ -246,6 +246,7 @@ def test_pages_escape_hostile_content(local_client: TestClient) -> None:
         "search": local_client.get("/search", params={"q": "pwnword"}).text,
         "topic": local_client.get("/topics/pwn").text,
         "overview": local_client.get("/").text,
+        "mentions": local_client.get("/mentions", params={"q": "pwnword"}).text,
     }
     for name, html in pages.items():
         parser = Tags()
@@ -260,6 +261,7 @@ def test_pages_escape_hostile_content(local_client: TestClient) -> None:
                 assert attrs in ALLOWED_SCRIPTS, (name, attrs)
     assert "&lt;script&gt;window.__pwned=3&lt;/script&gt;" in pages["search"]
     assert "pwnword" in pages["topic"]
+    assert "&lt;script&gt;window.__pwned=3&lt;/script&gt;" in pages["mentions"]
 
 
 def test_security_headers(local_client: TestClient) -> None:

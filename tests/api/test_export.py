@@ -227,3 +227,49 @@ def test_tags_through_the_api(client: TestClient) -> None:
     assert client.get("/api/mentions", params={"tag": "check"}).json()["items"] == []
     r = client.post("/api/tags", json={"post": ref, "tag": "two words"}, headers=csrf)
     assert r.status_code == 422 and "tag" in r.text
+
+
+# -- drill-down links (the pages lead to the mentions list) -------------------------------
+
+
+def _hrefs(html: str, marker: str) -> list[str]:
+    import re
+    from html import unescape
+
+    return [unescape(h) for h in re.findall(rf'{marker}[^>]*href="([^"]*)"', html)]
+
+
+def test_pages_link_their_entities_to_the_mentions_list(client: TestClient) -> None:
+    topic = client.get("/topics/it_outage").text
+    assert 'data-drill-base="/mentions?topic=it_outage"' in topic
+    for kind in ("bucket", "country", "lang", "platform", "author", "hashtag", "tier"):
+        assert f'data-drill="{kind}"' in topic
+    spikes = _hrefs(topic, 'class="spike-posts"')
+    assert spikes and all(h.startswith("/mentions?topic=it_outage&since=") for h in spikes)
+    assert "until=" in spikes[0]
+    assert _hrefs(topic, 'id="open-search"') == ["/search?q=%23ITOutage"]
+
+    search = client.get("/search", params={"q": "#ITOutage"}).text
+    facets = _hrefs(search, 'class="facet"')
+    assert "/mentions?q=%23ITOutage&lang=en" in facets
+
+    page = client.get(
+        "/analyses/listen/breakdown", params={"run": "1", "topic": "it_outage", "by": "lang"}
+    ).text
+    assert '<td><a href="/mentions?topic=it_outage&amp;lang=en">en</a></td>' in page
+    page = client.get("/analyses/listen/top-authors", params={"run": "1", "q": "#ITOutage"}).text
+    assert '<td><a href="/authors/' in page
+    assert 'id="export-csv"' in page
+
+
+def test_mentions_rows_link_every_entity(client: TestClient) -> None:
+    html = client.get(
+        "/mentions", params={"topic": "it_outage", "sort": "engagement", "collapse": "1"}
+    ).text
+    assert 'href="/authors/x/' in html
+    assert "/mentions?topic=it_outage&amp;hashtag=itoutage&amp;sort=engagement&amp;collapse=1" in (
+        html
+    )
+    assert "root=x%3A" in html  # the cascade of a collapsed original
+    chip = html[html.index('data-filter="collapse"') :]
+    assert 'href="/mentions?topic=it_outage&amp;sort=engagement"' in chip[:300]
