@@ -17,7 +17,8 @@ from agorascope import registry
 
 WINDOW = {"since": "2024-07-18", "until": "2024-07-21"}
 CHARTED = {
-    "volume", "share-of-voice", "trend", "rising-hashtags", "cohashtags", "coordination", "sentiment"
+    "volume", "share-of-voice", "trend", "rising-hashtags", "cohashtags", "coordination",
+    "sentiment",
 }  # fmt: skip
 """Listening analyses whose page draws a chart from the demo's rows."""
 
