@@ -106,6 +106,7 @@ PLACE_MODULES = (
     "agorascope.privacy.file_places",
     "agorascope.voters.privacy_place",
     "agorascope.watch.privacy_place",
+    "agorascope.listen.privacy_place",
 )
 """Modules whose import registers places and resolvers, imported by name on first use (like
 :data:`agorascope.registry.DOMAIN_MODULES`): a domain adds its module here, and the privacy

@@ -94,7 +94,7 @@ _BLANK = "text = NULL, hashtags = [], mentions = [], urls = [], parent_id = NULL
 
 def erase_post_keys(store: Store, keys: Iterable[tuple[str, str]]) -> int:
     """Delete posts by ``(platform, id)`` with the reposts rule (module docstring) and their
-    cascade labels. Run inside a transaction. Returns the posts deleted."""
+    cascade labels and tags. Run inside a transaction. Returns the posts deleted."""
     con = store.con
     keys = list(keys)
     table = pa.table(
@@ -117,6 +117,9 @@ def erase_post_keys(store: Store, keys: Iterable[tuple[str, str]]) -> int:
         )
     con.execute(
         "DELETE FROM cascades c USING _erased e WHERE c.platform = e.platform AND c.root_id = e.id"
+    )
+    con.execute(  # analysts' tags name the post (mentions list)
+        "DELETE FROM post_tags t USING _erased e WHERE t.platform = e.platform AND t.post_id = e.id"
     )
     n = int(
         con.execute(
