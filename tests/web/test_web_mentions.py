@@ -128,6 +128,29 @@ def test_a_click_on_the_timeline_opens_its_interval(page: Any, live: LiveServer)
     assert int(page.locator("#mentions-total b").inner_text().replace(",", "")) > 0
 
 
+def _click_peak(page: Any, url: str) -> dict[str, str]:
+    page.goto(url)
+    _drawn(page)
+    page.eval_on_selector(
+        "#chart-timeline",
+        "el => { const t = el.data[0]; const i = t.y.indexOf(Math.max(...t.y));"
+        " el.emit('plotly_click', {points: [{x: t.x[i], customdata: t.customdata[i],"
+        " pointIndex: i, data: t}]}); }",
+    )
+    page.wait_for_url("**/mentions?**")
+    return _query(page.url)
+
+
+def test_a_timeline_click_in_another_zone_opens_the_same_utc_interval(
+    page: Any, live: LiveServer
+) -> None:
+    """The axis shows Tokyo's wall-clock times; the list is asked for the UTC interval."""
+    utc = _click_peak(page, live.url + "/topics/it_outage")
+    tokyo = _click_peak(page, live.url + "/topics/it_outage?tz=Asia/Tokyo")
+    assert (tokyo["since"], tokyo["until"]) == (utc["since"], utc["until"])
+    assert not page.errors
+
+
 def test_collapsing_gives_one_row_for_the_1571_copies(page: Any, live: LiveServer) -> None:
     """The demo's hoax: one original reposted 1,570 times (1,571 copies of one text).
     Collapsed, it is one row; its cascade (counted by ``listen cascades``, another code path)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import pycountry
 
+from agorascope.report.timecontrols import wall_to_utc
 from agorascope.report.tree import CascadeTree
 
 __all__ = [
@@ -170,6 +172,7 @@ def timeline_chart(
             current one, interval by interval (its own times in the hover text).
     """
     x = [r["bucket"] for r in volume]
+    utc = [_utc_start(b, tz) for b in x]  # what a click drills down to, whatever the zone
     shapes, notes = [], []
     for i, s in enumerate(spikes):
         shapes.append(
@@ -204,6 +207,7 @@ def timeline_chart(
             "name": "posts",
             "x": x,
             "y": [r["posts"] for r in volume],
+            "customdata": utc,
             "line": {"color": _PALETTE[0], "width": 2},
             "fill": "tozeroy",
         },
@@ -213,6 +217,7 @@ def timeline_chart(
             "name": "authors",
             "x": x,
             "y": [r["authors"] for r in volume],
+            "customdata": utc,
             "line": {"color": _PALETTE[3], "width": 1, "dash": "dot"},
         },
     ]
@@ -225,6 +230,13 @@ def timeline_chart(
         return _no_posts({"data": data, "layout": layout})
     _over_time(data, layout)
     return {"data": data, "layout": layout}
+
+
+def _utc_start(bucket: Any, tz: str) -> str:
+    """A bucket's local start (a datetime or an ISO string) as an ISO UTC instant."""
+    t = bucket if isinstance(bucket, datetime) else datetime.fromisoformat(str(bucket))
+    utc = t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo is not None else wall_to_utc(t, tz)
+    return utc.isoformat() + "Z"
 
 
 def _previous_trace(x: list[Any], previous: list[dict[str, Any]]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
    A chart element with data-drill="<kind>" inside an element with data-drill-base="<url>"
    opens that /mentions URL narrowed by what was clicked:
-     bucket   -> since/until of the clicked interval (a spike annotation opens its spike's link)
+     bucket   -> since/until (UTC) of the clicked interval (a spike annotation opens its spike's link)
      country, lang, platform, hashtag, author, tier -> that filter (the point's customdata,
               else its label without the "#"/"@" prefix)
    No inline handlers: the page runs under a strict Content-Security-Policy. */
@@ -26,9 +26,13 @@
   }
 
   function bucketParams(el, point) {
-    var xs = (point.data && point.data.x) || [];
+    // the timeline's points carry their bucket's UTC start ("...Z") as customdata: the
+    // axis shows wall-clock times of the page's zone, the mentions list takes UTC
+    var utc = (point.data && point.data.customdata) || [];
+    var zoned = typeof point.customdata === "string" && /Z$/.test(point.customdata);
+    var xs = zoned ? utc : (point.data && point.data.x) || [];
     var i = point.pointIndex !== undefined ? point.pointIndex : point.pointNumber;
-    var start = parseTime(point.x);
+    var start = parseTime(zoned ? point.customdata : point.x);
     var end;
     if (i + 1 < xs.length) {
       end = parseTime(xs[i + 1]);
