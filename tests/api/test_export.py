@@ -21,6 +21,8 @@ from agorascope.api.routes import mentions as mentions_routes
 from agorascope.config import Settings
 from agorascope.report.export import export_filename, stream_rows, unguard_csv
 
+UTC_NAMES = {"created_at": "created_at_utc"}
+"""The mentions row's time columns, as an export's header names them."""
 FILTERS = {"topic": "it_outage", "lang": "en", "sort": "engagement", "collapse": "1"}
 
 
@@ -69,7 +71,8 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
 def test_mentions_exports_equal_the_api_rows(client: TestClient) -> None:
     expected = _api_rows(client, FILTERS, per_page=10)
     assert len(expected) > 20, "the export should span several API pages"
-    columns = list(registry.get("listen", "mentions").row.model_fields)
+    fields = list(registry.get("listen", "mentions").row.model_fields)
+    columns = [UTC_NAMES.get(c, c) for c in fields]  # an export's times say they are UTC
 
     r = client.get("/api/mentions.csv", params=FILTERS)
     assert r.status_code == 200
@@ -78,7 +81,7 @@ def test_mentions_exports_equal_the_api_rows(client: TestClient) -> None:
     assert r.headers["content-disposition"] == f'attachment; filename="{name}"'
     header, rows = _read_csv(r.content)
     assert header == columns
-    assert rows == [[_csv_value(row[c]) for c in columns] for row in expected]
+    assert rows == [[_csv_value(row[c]) for c in fields] for row in expected]
 
     r = client.get("/api/mentions", params={**FILTERS, "format": "parquet"})
     assert r.status_code == 200
@@ -86,8 +89,10 @@ def test_mentions_exports_equal_the_api_rows(client: TestClient) -> None:
     assert table.column_names == columns
     got = table.to_pylist()
     for row in expected:
-        row["created_at"] = datetime.fromisoformat(row["created_at"])
-    assert got == expected
+        row["created_at_utc"] = datetime.fromisoformat(row.pop("created_at"))
+    assert [{c: r[c] for c in columns} for r in got] == [
+        {c: r[c] for c in columns} for r in expected
+    ]
 
 
 def test_xlsx_export_read_by_openpyxl(client: TestClient) -> None:
@@ -100,7 +105,8 @@ def test_xlsx_export_read_by_openpyxl(client: TestClient) -> None:
     sheet = load_workbook(io.BytesIO(r.content), read_only=True)["rows"]
     rows = list(sheet.iter_rows(values_only=True))
     columns = list(rows[0])
-    assert columns == list(registry.get("listen", "mentions").row.model_fields)
+    fields = list(registry.get("listen", "mentions").row.model_fields)
+    assert columns == [UTC_NAMES.get(c, c) for c in fields]
     assert len(rows) - 1 == len(expected)
     for got, want in zip(rows[1:], expected, strict=True):
         cells = dict(zip(columns, got, strict=True))
@@ -108,7 +114,7 @@ def test_xlsx_export_read_by_openpyxl(client: TestClient) -> None:
         assert cells["engagement"] == want["engagement"]
         assert cells["text"] == want["text"]
         # Excel keeps milliseconds
-        gap = cells["created_at"] - datetime.fromisoformat(want["created_at"])
+        gap = cells["created_at_utc"] - datetime.fromisoformat(want["created_at"])
         assert abs(gap.total_seconds()) < 0.001
         assert cells["hashtags"] == (" ".join(want["hashtags"]) or None)
 

@@ -48,10 +48,11 @@ PARAMS: dict[tuple[str, str], list[str]] = {
 }
 # Query strings a page needs to show its content (a route without one is opened bare).
 QUERIES: dict[str, list[str]] = {
-    "/search": ["", "q=outage", "q=%22unclosed"],  # empty, results, a syntax error
+    # empty, results, a syntax error, a window in a zone (the time controls open)
+    "/search": ["", "q=outage", "q=%22unclosed", "q=outage&since=2024-07-19&tz=Asia/Tokyo"],
     "/compare": ["t=it_outage&t=olympics"],
     "/voters/pair": ["a=demo/1&b=demo/2"],
-    "/mentions": [f"topic={TOPIC}"],
+    "/mentions": [f"topic={TOPIC}", f"topic={TOPIC}&since=2024-07-19&tz=Asia/Tokyo"],
 }
 
 

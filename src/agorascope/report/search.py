@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from agorascope import listen
 from agorascope._json import records
 from agorascope.errors import InvalidInputError
 from agorascope.query import SearchResults, filter_posts, parse, search
+from agorascope.query.ast import And, DateBound, Node
 from agorascope.store.store import Store
 
 __all__ = ["FACETS", "MAX_RESULTS", "SearchPage", "search_page"]
@@ -52,14 +54,19 @@ def search_page(
     sort: str = "relevance",
     facets: bool = True,
     top: int = 8,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> SearchPage:
     """Search ``q``, keep hits ``[offset, offset + limit)``, and count facets of all matches.
+
+    ``since`` and ``until`` (naive UTC, ``until`` excluded) narrow the matches to a window, as
+    the query's own ``since:``/``until:`` would.
 
     Raises:
         QuerySyntaxError: the query does not parse (with the column of the problem).
         InvalidInputError: a bad limit, offset or sort.
     """
-    node = parse(q)
+    node = _windowed(parse(q), since, until)
     if offset < 0 or limit < 1 or offset + limit > MAX_RESULTS:
         raise InvalidInputError(
             f"offset + limit must stay within 1 and {MAX_RESULTS}: refine the query to see "
@@ -74,3 +81,9 @@ def search_page(
             df = listen.breakdown(matched, by, limit=top)
             out[by] = [{"key": r["key"], "posts": r["posts"]} for r in records(df)]
     return SearchPage(page, offset, limit, out)
+
+
+def _windowed(node: Node, since: datetime | None, until: datetime | None) -> Node:
+    """``node`` and the window's ends (the query language's ``since:``/``until:`` bounds)."""
+    bounds = [DateBound(t, lower=lower) for t, lower in ((since, True), (until, False)) if t]
+    return And((node, *bounds)) if bounds else node

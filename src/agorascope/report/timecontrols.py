@@ -12,21 +12,26 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from agorascope.errors import InvalidInputError
-from agorascope.timeutil import to_utc_naive
+from agorascope.timeutil import Window, to_utc_naive
+
+if TYPE_CHECKING:
+    from agorascope.store.store import Store
 
 __all__ = [
     "PRESETS",
     "TimeControls",
     "check_zone",
     "local",
+    "newest_post",
     "time_controls",
     "wall_to_utc",
     "zoned",
+    "zoned_window",
     "zones",
 ]
 
@@ -88,6 +93,27 @@ def zoned(value: datetime | date | str | None, tz: str, *, end: bool = False) ->
     return naive if aware else wall_to_utc(naive, tz)
 
 
+def zoned_window(since: str | None, until: str | None, tz: str) -> Window:
+    """The window of a URL's ``since`` and ``until`` read in ``tz`` (see :func:`zoned`).
+
+    Examples:
+        >>> zoned_window("2024-07-19T09:00", None, "Asia/Tokyo").since
+        datetime.datetime(2024, 7, 19, 0, 0)
+
+    Raises:
+        InvalidInputError: a bad date, an unknown zone, or ``since`` not before ``until``.
+    """
+    tz = check_zone(tz)
+    return Window.of(zoned(since, tz), zoned(until, tz, end=True))
+
+
+def newest_post(store: Store) -> datetime | None:
+    """The newest post's ``created_at`` in the store (naive UTC; the presets count back from
+    it), None if the store holds no post."""
+    rows = store.execute("SELECT max(created_at) FROM posts")
+    return rows[0][0] if rows else None
+
+
 def wall_to_utc(t: datetime, tz: str) -> datetime:
     """A naive wall-clock time in ``tz`` as naive UTC (in a DST gap or overlap, the first
     reading, as :mod:`zoneinfo` does with ``fold=0``)."""
@@ -122,7 +148,7 @@ class TimeControls:
     shown_since: str
     shown_until: str
     tz: str
-    compare: bool
+    compare: bool | None
     newest: str
     presets: list[dict[str, Any]]
     hidden: list[tuple[str, str]]
@@ -135,8 +161,8 @@ def time_controls(
     since: str | None,
     until: str | None,
     tz: str,
-    compare: bool,
-    window: tuple[datetime, datetime] | None = None,
+    compare: bool | None,
+    window: tuple[datetime | None, datetime | None] | None = None,
     hidden: list[tuple[str, str]] | None = None,
 ) -> TimeControls:
     """The time controls of a page.
@@ -145,9 +171,9 @@ def time_controls(
         newest: the newest post's ``created_at`` in the store (naive UTC), None if empty.
         since, until: the URL's values (the inputs show the window they resolve to).
         tz: the page's zone.
-        compare: whether the previous period is shown.
+        compare: whether the previous period is shown (None: the page offers no comparison).
         window: the page's resolved window, naive UTC (fills the inputs given in the URL).
-        hidden: other URL parameters a preset keeps (the compared topics).
+        hidden: other URL parameters a preset keeps (the compared topics, a list's filters).
     """
     keep = list(hidden or [])
     extra = ([("tz", tz)] if tz != "UTC" else []) + ([("compare", "1")] if compare else [])

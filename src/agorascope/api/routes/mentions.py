@@ -1,8 +1,10 @@
 """The mentions list: its page ``/mentions``, its API ``/api/mentions`` and streamed exports.
 
 The list is the registered analysis ``listen mentions``; these routes only parse the URL,
-run it and present. The URL is the page's whole state (selection, filters, sort, collapsing,
-page cursor), so a copied link restores the page.
+run it and present. The URL is the page's whole state (selection, window, time zone, filters,
+sort, collapsing, page cursor), so a copied link restores the page. ``since`` and ``until``
+without an offset are read in ``tz`` (an IANA zone, default UTC), as on the topic page; the
+page shows every time in that zone, the JSON rows and exports stay in UTC.
 
 - ``GET /mentions?<filters>``: the page (filters as removable chips, export buttons, a copy
   link button, tag and collection forms for analysts).
@@ -16,12 +18,13 @@ page cursor), so a copied link restores the page.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from agorascope import registry
 from agorascope.api.deps import Analyst, StateDep, Viewer, WorkspaceDep
@@ -34,7 +37,15 @@ from agorascope.errors import AgorascopeError, InvalidInputError
 from agorascope.listen.mentions import MentionFilters
 from agorascope.listen.tags import add_tag, remove_tag
 from agorascope.report.export import FORMATS, MEDIA_TYPES, export_filename, stream_rows
+from agorascope.report.timecontrols import (
+    TimeControls,
+    local,
+    newest_post,
+    time_controls,
+    zoned_window,
+)
 from agorascope.text import url_host
+from agorascope.timeutil import Window
 
 __all__ = ["analysis_links", "export_response", "mentions_url", "pages", "router", "row_links"]
 
@@ -46,7 +57,7 @@ router = APIRouter(
 pages = APIRouter(include_in_schema=False)
 
 SELECTION = ("topic", "q", "since", "until")
-STATE = (*SELECTION, *MentionFilters.names(), "sort", "collapse", "per_page", "after")
+STATE = (*SELECTION, "tz", *MentionFilters.names(), "sort", "collapse", "per_page", "after")
 """Every URL parameter of the list, in the order links write them."""
 EXPORT_BATCH = 2000
 """Rows read per step of an export (the workspace is let go between steps)."""
@@ -78,13 +89,19 @@ def mentions_url(state: Mapping[str, Any], **changes: Any) -> str:
     return "/mentions" + ("?" + urlencode(ordered) if ordered else "")
 
 
+def _window(state: Mapping[str, str]) -> Window:
+    """The list's window: ``since`` and ``until`` read in ``tz`` (naive UTC ends)."""
+    return zoned_window(state.get("since"), state.get("until"), state.get("tz") or "UTC")
+
+
 def _run(ws: Any, state: Mapping[str, str]) -> registry.Result:
-    values: dict[str, Any] = {k: v for k, v in state.items() if k not in SELECTION}
+    values: dict[str, Any] = {k: v for k, v in state.items() if k not in (*SELECTION, "tz")}
     if "collapse" in values:
         values["collapse"] = values["collapse"].lower() in ("1", "true", "yes", "on")
+    w = _window(state)
     return Analyses(ws, "listen").run(
-        "mentions", topic=state.get("topic"), query=state.get("q"), since=state.get("since"),
-        until=state.get("until"), **values,
+        "mentions", topic=state.get("topic"), query=state.get("q"), since=w.since,
+        until=w.until, **values,
     )  # fmt: skip
 
 
@@ -111,7 +128,23 @@ def _export(state: AppState, params: Mapping[str, str], fmt: str) -> Response:
             with state.using() as ws:
                 result = _run(ws, {**st, "per_page": str(EXPORT_BATCH), "after": cursor})
 
-    return export_response(batches(), _spec().row, fmt, export_filename("mentions", st, fmt))
+    row, names = utc_named(_spec().row)
+    renamed = ([{names.get(k, k): v for k, v in r.items()} for r in b] for b in batches())
+    return export_response(renamed, row, fmt, export_filename("mentions", st, fmt))
+
+
+def utc_named(row: type[BaseModel]) -> tuple[type[BaseModel], dict[str, str]]:
+    """``row`` with its time columns renamed ``<name>_utc`` (what an export's header shows:
+    its times are UTC whatever the page's zone), and the renaming."""
+    names = {
+        n: f"{n}_utc"
+        for n, f in row.model_fields.items()
+        if f.annotation is datetime or datetime in get_args(f.annotation)
+    }
+    fields: dict[str, Any] = {
+        names.get(n, n): (f.annotation, f) for n, f in row.model_fields.items()
+    }
+    return create_model(f"{row.__name__}Utc", **fields), names
 
 
 def export_response(
@@ -179,14 +212,22 @@ def delete_tag(
 # -- page ---------------------------------------------------------------------------------
 
 
-def _chips(state: Mapping[str, str]) -> list[dict[str, str]]:
-    """Each filter of the page, with the URL that removes it."""
+def _chips(state: Mapping[str, str], window: Window | None, tz: str) -> list[dict[str, str]]:
+    """Each filter of the page, with the URL that removes it (the window's ends as wall-clock
+    times of ``tz``, the zone named)."""
     shown = [*SELECTION, *MentionFilters.names(), "collapse"]
+    ends = {"since": window.since, "until": window.until} if window else {}
     return [
-        {"name": k, "value": state[k], "remove": mentions_url(state, **{k: None})}
+        {"name": k, "value": _shown(ends[k], tz) if ends.get(k) else state[k],
+         "remove": mentions_url(state, **{k: None})}
         for k in shown
         if k in state
-    ]
+    ]  # fmt: skip
+
+
+def _shown(t: Any, tz: str) -> str:
+    """A naive UTC time as the page shows it: wall-clock time of ``tz``, the zone named."""
+    return f"{local(t, tz):%Y-%m-%d %H:%M} {tz}"
 
 
 def row_links(row: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
@@ -253,10 +294,13 @@ def mentions_page(request: Request, principal: Viewer, ws: WorkspaceDep) -> Resp
     """The mentions list: filters as chips, sorts, collapsing, keyset pages, exports."""
     state = _state(request.query_params)
     spec = _spec()
+    newest = newest_post(ws.store)
     ctx: dict[str, Any] = {
         "title": "Mentions",
         "state": state,
-        "chips": _chips(state),
+        "tz": "UTC",
+        "tc": _controls(state, newest, "UTC", None),
+        "chips": _chips(state, None, "UTC"),
         "topics": [t.name for t in ws.topics.list()],
         "fields": spec.params.model_fields,
         "exports": _export_links(state),
@@ -268,6 +312,10 @@ def mentions_page(request: Request, principal: Viewer, ws: WorkspaceDep) -> Resp
     }
     status = 200
     try:
+        window = _window(state)  # a bad zone or date: an error, shown in place
+        tz = ctx["tz"] = state.get("tz") or "UTC"
+        ctx["tc"] = _controls(state, newest, tz, window)
+        ctx["chips"] = _chips(state, window, tz)
         result = _run(ws, state)
         ctx["result"] = result
         nxt = result.meta.get("next")
@@ -277,6 +325,18 @@ def mentions_page(request: Request, principal: Viewer, ws: WorkspaceDep) -> Resp
         ctx["error"] = str(e)
         status = 404 if type(e).__name__ == "NotFoundError" else 422
     return render_page(request, "mentions.html", ctx, status_code=status)
+
+
+def _controls(
+    state: Mapping[str, str], newest: Any, tz: str, window: Window | None
+) -> TimeControls:
+    """The time controls of the list: presets, pickers and zone keep the other parameters."""
+    keep = [(k, state[k]) for k in STATE if k in state and k not in ("since", "until", "tz",
+            "after")]  # fmt: skip
+    return time_controls(
+        newest, since=state.get("since"), until=state.get("until"), tz=tz, compare=None,
+        window=(window.since, window.until) if window else None, hidden=keep,
+    )  # fmt: skip
 
 
 @pages.post("/post-tags")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,7 +32,12 @@ from agorascope.report import (
     topic_figures,
 )
 from agorascope.report.search import MAX_RESULTS, search_page
-from agorascope.report.timecontrols import check_zone, time_controls
+from agorascope.report.timecontrols import (
+    check_zone,
+    newest_post,
+    time_controls,
+    zoned_window,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,8 +52,7 @@ Compare = Annotated[bool, Query()]
 
 def _newest(ws: Any) -> datetime | None:
     """The newest post's time in the store (the presets count back from it)."""
-    rows = ws.store.execute("SELECT max(created_at) FROM posts")
-    return rows[0][0] if rows else None
+    return newest_post(ws.store)
 
 
 def _window_params(
@@ -106,17 +110,18 @@ def topic_page(
             "tc": tc,
             "keep": _window_params(since, until, tz, compare),
             "picker": True,
-            "drill": _drill({"topic": r.name} if r.is_topic else {"q": r.query}, since, until),
+            "drill": _drill({"topic": r.name} if r.is_topic else {"q": r.query}, since, until, tz),
             "can_edit": _can_edit(principal),
         },
     )
 
 
-def _drill(selection: dict[str, str], since: str | None, until: str | None) -> Any:
-    """``drill(**filters)``: the mentions list of the page's selection and window, narrowed."""
+def _drill(selection: dict[str, str], since: str | None, until: str | None, tz: str) -> Any:
+    """``drill(**filters)``: the mentions list of the page's selection, window and zone,
+    narrowed (an end without an offset is read in ``tz`` there too)."""
     from agorascope.api.routes.mentions import mentions_url
 
-    base = {**selection, "since": since, "until": until}
+    base = {**selection, "since": since, "until": until, "tz": None if tz == "UTC" else tz}
     return lambda **changes: mentions_url(base, **changes)
 
 
@@ -143,9 +148,19 @@ def search_view(
     q: Annotated[str, Query(max_length=2000)] = "",
     sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance",
     offset: Annotated[int, Query(ge=0, le=MAX_RESULTS - SEARCH_PAGE)] = 0,
+    since: Since = None,
+    until: Until = None,
+    tz: Zone = "UTC",
 ) -> Response:
-    """Search with syntax help; a bad query is shown in place with a caret at the column."""
+    """Search with syntax help, narrowed to a window read in ``tz`` (hit times shown in it);
+    a bad query is shown in place with a caret at the column."""
+    tz = check_zone(tz)
     limit = SEARCH_PAGE
+    window = [(k, v) for k, v in (("since", since), ("until", until), ("tz", tz)) if v]
+    window = [(k, v) for k, v in window if (k, v) != ("tz", "UTC")]
+    state = [("q", q), *([("sort", sort)] if sort != "relevance" else [])]
+    hidden = [(k, v) for k, v in state if v]
+    newest = _newest(ws)
     ctx: dict[str, Any] = {
         "title": "Search",
         "q": q,
@@ -156,16 +171,31 @@ def search_view(
         "results": None,
         "facets": {},
         "error": None,
+        "tz": tz,
+        "window": window,
+        "page_url": lambda at: "/search?" + urlencode([*state, *window, ("offset", at)]),
+        "mentions": _drill({"q": q}, since, until, tz),
+        "tc": time_controls(newest, since=None, until=None, tz=tz, compare=None, hidden=hidden),
         "can_edit": _can_edit(principal),
     }
     status = 200
-    if q.strip():
-        try:
-            page = search_page(ws.store, q, limit=limit, offset=offset, sort=sort)
+    try:
+        w = zoned_window(since, until, tz)
+        ctx["tc"] = time_controls(
+            newest, since=since, until=until, tz=tz, compare=None,
+            window=(w.since, w.until), hidden=hidden,
+        )  # fmt: skip
+        if q.strip():
+            page = search_page(
+                ws.store, q, limit=limit, offset=offset, sort=sort, since=w.since, until=w.until
+            )
             ctx["results"], ctx["facets"] = page.results, page.facets
-        except QuerySyntaxError as e:
-            ctx["error"] = {"message": e.reason, "position": e.position}
-            status = 400
+    except QuerySyntaxError as e:
+        ctx["error"] = {"message": e.reason, "position": e.position}
+        status = 400
+    except InvalidInputError as e:
+        ctx["error"] = {"message": str(e), "position": None}
+        status = 400
     return render_page(request, "search.html", ctx, status_code=status)
 
 

@@ -2,14 +2,15 @@
 
    A chart element with data-drill="<kind>" inside an element with data-drill-base="<url>"
    opens that /mentions URL narrowed by what was clicked:
-     bucket   -> since/until (UTC) of the clicked interval (a spike annotation opens its spike's link)
+     bucket   -> since/until (UTC, with a "Z") of the clicked interval (a spike annotation opens its spike's link)
      country, lang, platform, hashtag, author, tier -> that filter (the point's customdata,
               else its label without the "#"/"@" prefix)
    No inline handlers: the page runs under a strict Content-Security-Policy. */
 (function () {
   "use strict";
 
-  function iso(d) { return d.toISOString().slice(0, 19); }
+  // UTC with its "Z": the list reads an end without an offset in its own zone (tz=)
+  function iso(d) { return d.toISOString().slice(0, 19) + "Z"; }
 
   function parseTime(v) {
     var s = String(v).replace(" ", "T");
