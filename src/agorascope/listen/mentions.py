@@ -29,7 +29,8 @@ import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
@@ -47,6 +48,7 @@ from agorascope.store.schema import RELATIONS
 from agorascope.text import fold_case, normalize_hashtag
 
 if TYPE_CHECKING:
+    from agorascope.report.cache import ReportCache
     from agorascope.store.store import Store
 
 __all__ = [
@@ -75,8 +77,12 @@ COLUMNS = (
 )  # fmt: skip
 """Columns of a mentions row, in order (``copies`` is null unless collapsed)."""
 
+_KEYS = ("platform", "id", "created_at", "likes", "reposts", "replies", "author_followers")
+"""The columns that identify and sort a row: a page's keys are read from these alone."""
 _NO_TIME = datetime(1, 1, 1)
 """Stands for a missing ``created_at`` in the sort (such posts come last)."""
+_SLACK = timedelta(seconds=1)
+"""Margin around a page's time span when its rows are read back (sub-microsecond rounding)."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,8 @@ def _tier_predicate(t: ir.Table, tier: str) -> ir.BooleanValue:
 
 
 def _collapsed(w: ir.Table, all_posts: ir.Table) -> ir.Table:
-    """One row per original post (``post_view`` columns) with ``copies``: its reposts in ``w``."""
+    """One row per original post (the :data:`_KEYS` columns of ``all_posts``) with ``copies``:
+    its reposts in ``w``."""
     key = ibis.cases(
         (w.relation == "repost", w.root_id.fill_null(w.parent_id).fill_null(w.id)), else_=w.id
     )
@@ -221,9 +228,8 @@ def _collapsed(w: ir.Table, all_posts: ir.Table) -> ir.Table:
     g = g.left_join(known, [g._gp == known._kp, g._key == known._ki])
     g = g.mutate(_show=ibis.cases((g._ok.notnull(), g._key), else_=g._first_id))
     g = g.select("_gp", "_show", "copies")
-    return all_posts.join(g, [all_posts.platform == g._gp, all_posts.id == g._show]).drop(
-        "_gp", "_show"
-    )
+    narrow = all_posts.select(*_KEYS)
+    return narrow.join(g, [narrow.platform == g._gp, narrow.id == g._show]).drop("_gp", "_show")
 
 
 def _sort_keys(t: ir.Table, sort: str) -> tuple[ir.Table, list[str]]:
@@ -339,29 +345,70 @@ def mentions(
     """
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidInputError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-    t = filter_mentions(posts, since, until, filters or MentionFilters(), tags)
-    if collapse:
-        t = _collapsed(t, all_posts if all_posts is not None else posts)
-    else:
-        t = t.mutate(copies=ibis.null("int64"))
+    f = filters or MentionFilters()
+    t = filter_mentions(posts, since, until, f, tags)
+    base = all_posts if all_posts is not None else posts
+    narrow = t.select(*_KEYS).mutate(copies=ibis.null("int64"))
+    t = _collapsed(t, base) if collapse else narrow
     t, keys = _sort_keys(t, sort)
-    total = int(run(t.count()).as_py()) if count else None
+    # tags change without changing the store's state: a tag-filtered list is counted afresh
+    total = _count(t, None if f.tag else store) if count else None
     if after:
         t = t.filter(_after(t, keys, decode_cursor(after, sort)))
     page = t.order_by([ibis.desc(k) for k in keys]).limit(per_page + 1)
-    df = to_pandas(page.select(*COLUMNS[:-1], *[k for k in keys if k.startswith("_")]))
-    more = len(df) > per_page
-    df = df.iloc[:per_page]
+    found_keys = to_pandas(page.select(*{"created_at": 0, "copies": 0, **dict.fromkeys(keys)}))
+    more = len(found_keys) > per_page
+    found_keys = found_keys.iloc[:per_page]
     nxt = None
-    if more and len(df):
-        last = df.iloc[-1]
+    if more and len(found_keys):
+        last = found_keys.iloc[-1]
         nxt = encode_cursor(sort, [_plain(last[k]) for k in keys])
-    rows = records(df[list(COLUMNS[:-1])])
+    rows = records(_page_rows(base if collapse else posts, found_keys))
     shown = store is not None and rows
     found = post_tags_of(store, rows) if shown and store is not None else {}
     for r in rows:
         r["tags"] = found.get((r["platform"], r["id"]), [])
     return MentionsPage(rows, nxt, total)
+
+
+def _page_rows(source: ir.Table, found: pd.DataFrame) -> pd.DataFrame:
+    """The full rows (:data:`COLUMNS` but ``tags``) of the page's keys ``found``, in order.
+
+    Only the page's posts are read: ``source`` narrowed to their ids (and, when every post
+    of the page has a time, to the page's time span, which lets the engine skip blocks).
+    """
+    if found.empty:
+        return pd.DataFrame(columns=list(COLUMNS[:-1]))
+    r = source.filter(
+        source.id.isin(sorted(set(found["id"]))),
+        source.platform.isin(sorted(set(found["platform"]))),
+    )
+    times = found["created_at"]
+    if times.notna().all():
+        lo, hi = times.min().to_pydatetime(), times.max().to_pydatetime()
+        r = r.filter(r.created_at.between(lo - _SLACK, hi + _SLACK))
+    full = to_pandas(r.select(*COLUMNS[:-3], engagement=engagement_expr(r)))
+    full = full.drop_duplicates(["platform", "id"])
+    out = found[["platform", "id", "copies"]].merge(full, on=["platform", "id"], how="left")
+    return out[list(COLUMNS[:-1])]
+
+
+def _count(t: ir.Table, store: Store | None) -> int:
+    """Rows of the list ``t``: counted once per list and store state when ``store`` is given
+    (the count of a list does not change from one page to the next)."""
+    expr = t.count()
+    if store is None:
+        return int(run(expr).as_py())
+    key = ("mentions-total", str(store.path), expr.op())
+    return _counts().get(store, key, lambda: int(run(expr).as_py()))
+
+
+@cache
+def _counts() -> ReportCache:
+    """Totals of lists already counted, by list and store state (one cache per process)."""
+    from agorascope.report.cache import ReportCache
+
+    return ReportCache(maxsize=256)
 
 
 def post_tags_of(store: Store, rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
