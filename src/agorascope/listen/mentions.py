@@ -214,22 +214,71 @@ def _tier_predicate(t: ir.Table, tier: str) -> ir.BooleanValue:
     raise InvalidInputError(f"tier {tier!r}: choose one of {', '.join(TIER_NAMES)}")
 
 
-def _collapsed(w: ir.Table, all_posts: ir.Table) -> ir.Table:
-    """One row per original post (the :data:`_KEYS` columns of ``all_posts``) with ``copies``:
-    its reposts in ``w``."""
-    key = ibis.cases(
-        (w.relation == "repost", w.root_id.fill_null(w.parent_id).fill_null(w.id)), else_=w.id
+def _collapsed(w: ir.Table, all_posts: ir.Table) -> list[ir.Table]:
+    """The originals of the collapsed list ``w``, in three parts (a post may be in two).
+
+    Each part has the :data:`_KEYS` columns of the shown post (read from ``all_posts``, which
+    holds every post of ``w``) and ``_key``, its group (the repost's root, else parent):
+    the posts of ``w`` that are not reposts (each its own group), the known originals of
+    the reposts, and for reposts whose original the store lacks, the group's first repost.
+    No part groups the whole list: the non-reposts need no grouping at all.
+    """
+    rp = (w.relation == "repost").fill_null(False)
+    own = w.filter(~rp).select(*_KEYS, _key=w.id)
+    reposts = w.filter(rp)
+    reposts = reposts.select("id", "created_at", _gp=reposts.platform, _key=_group_key(reposts))
+    known = all_posts.select(*_KEYS)
+    roots = reposts.select("_gp", "_key").distinct()
+    found = known.join(roots, [known.platform == roots._gp, known.id == roots._key])
+    lost = reposts.anti_join(known, [reposts._gp == known.platform, reposts._key == known.id])
+    firsts = lost.group_by(["_gp", "_key"]).aggregate(
+        _show=lost.id.argmin(lost.created_at.fill_null(_NO_TIME))
     )
-    w = w.mutate(_key=key, _rp=(w.relation == "repost").fill_null(False).cast("int64"))
-    g = w.group_by([w.platform.name("_gp"), w._key]).aggregate(
-        copies=w._rp.sum(), _first_id=w.id.argmin(w.created_at.fill_null(_NO_TIME))
+    stand_in = known.join(firsts, [known.platform == firsts._gp, known.id == firsts._show])
+    return [
+        own,
+        found.select(*_KEYS, _key=found.id),
+        stand_in.select(*_KEYS, _key=stand_in._key),
+    ]
+
+
+def _group_key(reposts: ir.Table) -> ir.StringValue:
+    """The group of a repost: its cascade root, else its parent, else itself."""
+    return reposts.root_id.fill_null(reposts.parent_id).fill_null(reposts.id)  # type: ignore[no-any-return]
+
+
+def _copies(w: ir.Table, found: pd.DataFrame) -> pd.Series:
+    """The reposts in ``w`` of each group of the page's rows ``found`` (counted for those
+    groups only)."""
+    r = w.filter((w.relation == "repost").fill_null(False))
+    r = r.select("platform", _key=_group_key(r))
+    r = r.filter(
+        r.platform.isin(sorted(set(found["platform"]))), r._key.isin(sorted(set(found["_key"])))
     )
-    known = all_posts.select(_kp=all_posts.platform, _ki=all_posts.id, _ok=ibis.literal(1))
-    g = g.left_join(known, [g._gp == known._kp, g._key == known._ki])
-    g = g.mutate(_show=ibis.cases((g._ok.notnull(), g._key), else_=g._first_id))
-    g = g.select("_gp", "_show", "copies")
-    narrow = all_posts.select(*_KEYS)
-    return narrow.join(g, [narrow.platform == g._gp, narrow.id == g._show]).drop("_gp", "_show")
+    counts = to_pandas(r.group_by(["platform", "_key"]).aggregate(copies=r.count()))
+    got = found[["platform", "_key"]].merge(counts, on=["platform", "_key"], how="left")
+    return got["copies"].fillna(0).astype("int64").set_axis(found.index)
+
+
+def _top(
+    parts: list[ir.Table], sort: str, after: str | None, per_page: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """The keys of the first ``per_page + 1`` rows after the cursor ``after`` in the union of
+    ``parts`` (each part gives its own top rows; the union's top rows are among them)."""
+    values = decode_cursor(after, sort) if after else None
+    tops = []
+    keys: list[str] = []
+    for part in parts:
+        p, keys = _sort_keys(part, sort)
+        if values is not None:
+            p = p.filter(_after(p, keys, values))
+        top = p.order_by([ibis.desc(k) for k in keys]).limit(per_page + 1)
+        tops.append(top.select(*dict.fromkeys(["created_at", "_key", *keys])))
+    found = to_pandas(tops[0] if len(tops) == 1 else ibis.union(*tops, distinct=False))
+    if len(tops) > 1:
+        found = found.sort_values(keys, ascending=False, kind="stable")
+        found = found.drop_duplicates(["platform", "id"]).reset_index(drop=True)
+    return found.iloc[: per_page + 1], keys
 
 
 def _sort_keys(t: ir.Table, sort: str) -> tuple[ir.Table, list[str]]:
@@ -348,15 +397,18 @@ def mentions(
     f = filters or MentionFilters()
     t = filter_mentions(posts, since, until, f, tags)
     base = all_posts if all_posts is not None else posts
-    narrow = t.select(*_KEYS).mutate(copies=ibis.null("int64"))
-    t = _collapsed(t, base) if collapse else narrow
-    t, keys = _sort_keys(t, sort)
-    # tags change without changing the store's state: a tag-filtered list is counted afresh
-    total = _count(t, None if f.tag else store) if count else None
-    if after:
-        t = t.filter(_after(t, keys, decode_cursor(after, sort)))
-    page = t.order_by([ibis.desc(k) for k in keys]).limit(per_page + 1)
-    found_keys = to_pandas(page.select(*{"created_at": 0, "copies": 0, **dict.fromkeys(keys)}))
+    cached = None if f.tag else store  # tags change without changing the store's state
+    if collapse:
+        parts = _collapsed(t, base)
+        listed = ibis.union(*parts, distinct=False).select("platform", "id").distinct()
+        total = _count(listed, cached) if count else None
+        found_keys, keys = _top(parts, sort, after, per_page)
+        found_keys["copies"] = _copies(t, found_keys) if len(found_keys) else []
+    else:
+        narrow = t.select(*_KEYS, _key=t.id)
+        total = _count(narrow, cached) if count else None
+        found_keys, keys = _top([narrow], sort, after, per_page)
+        found_keys["copies"] = None
     more = len(found_keys) > per_page
     found_keys = found_keys.iloc[:per_page]
     nxt = None
