@@ -238,6 +238,12 @@ def test_totals_are_counted_once_per_list_and_store_state(tag_ws: Any, ira_arrow
     assert not {r["id"] for r in first.rows} & {r["id"] for r in second.rows}
     ws.store.execute("DELETE FROM posts WHERE id = ?", [english.id.iloc[0]])
     assert ws.listen.mentions(lang="en").meta["total"] == len(english) - 1
+    # collapsed on a store (NOT NULL columns): one row per group of pandas
+    rest = d[d.id != english.id.iloc[0]]
+    repost = rest.relation == "repost"
+    key = rest.root_id.fillna(rest.parent_id).fillna(rest.id).where(repost, rest.id)
+    groups = set(zip(rest.platform, key, strict=True))
+    assert ws.listen.mentions(collapse=True).meta["total"] == len(groups)
     add_tag(ws.store, f"twitter:{english.id.iloc[1]}", "seen")
     assert ws.listen.mentions(tag="seen").meta["total"] == 1
     add_tag(ws.store, f"twitter:{english.id.iloc[2]}", "seen")

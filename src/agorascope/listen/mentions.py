@@ -235,11 +235,18 @@ def _collapsed(w: ir.Table, all_posts: ir.Table) -> list[ir.Table]:
         _show=lost.id.argmin(lost.created_at.fill_null(_NO_TIME))
     )
     stand_in = known.join(firsts, [known.platform == firsts._gp, known.id == firsts._show])
-    return [
+    parts = [
         own,
         found.select(*_KEYS, _key=found.id),
         stand_in.select(*_KEYS, _key=stand_in._key),
     ]
+    return [_nullable(part) for part in parts]
+
+
+def _nullable(t: ir.Table) -> ir.Table:
+    """``t`` with every column nullable (the parts of a union need equal schemas, and a
+    store's ``NOT NULL`` survives in some parts only)."""
+    return t.cast({name: dtype.copy(nullable=True) for name, dtype in t.schema().items()})
 
 
 def _group_key(reposts: ir.Table) -> ir.StringValue:
