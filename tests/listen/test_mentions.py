@@ -220,3 +220,31 @@ def test_tags_on_posts_and_the_tag_filter(tag_ws: Any) -> None:
     for bad in ("", "two words", "x" * 51, "-lead"):
         with pytest.raises(InvalidInputError, match="tag"):
             check_tag(bad)
+
+
+def test_totals_are_counted_once_per_list_and_store_state(tag_ws: Any, ira_arrow: pa.Table) -> None:
+    from agorascope.listen.mentions import _counts
+
+    ws = tag_ws
+    d = ira_arrow.slice(0, 300).to_pandas()
+    english = d[d.lang == "en"]
+    assert len(english) > 2
+    first = ws.listen.mentions(lang="en", per_page=2)
+    assert first.meta["total"] == len(english)
+    hits = _counts().hits
+    second = ws.listen.mentions(lang="en", per_page=2, after=first.meta["next"])
+    assert second.meta["total"] == len(english)
+    assert _counts().hits == hits + 1  # the next page reuses the count
+    assert not {r["id"] for r in first.rows} & {r["id"] for r in second.rows}
+    ws.store.execute("DELETE FROM posts WHERE id = ?", [english.id.iloc[0]])
+    assert ws.listen.mentions(lang="en").meta["total"] == len(english) - 1
+    # collapsed on a store (NOT NULL columns): one row per group of pandas
+    rest = d[d.id != english.id.iloc[0]]
+    repost = rest.relation == "repost"
+    key = rest.root_id.fillna(rest.parent_id).fillna(rest.id).where(repost, rest.id)
+    groups = set(zip(rest.platform, key, strict=True))
+    assert ws.listen.mentions(collapse=True).meta["total"] == len(groups)
+    add_tag(ws.store, f"twitter:{english.id.iloc[1]}", "seen")
+    assert ws.listen.mentions(tag="seen").meta["total"] == 1
+    add_tag(ws.store, f"twitter:{english.id.iloc[2]}", "seen")
+    assert ws.listen.mentions(tag="seen").meta["total"] == 2  # tags are never cached

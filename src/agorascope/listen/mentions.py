@@ -29,7 +29,8 @@ import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
@@ -47,6 +48,7 @@ from agorascope.store.schema import RELATIONS
 from agorascope.text import fold_case, normalize_hashtag
 
 if TYPE_CHECKING:
+    from agorascope.report.cache import ReportCache
     from agorascope.store.store import Store
 
 __all__ = [
@@ -75,8 +77,12 @@ COLUMNS = (
 )  # fmt: skip
 """Columns of a mentions row, in order (``copies`` is null unless collapsed)."""
 
+_KEYS = ("platform", "id", "created_at", "likes", "reposts", "replies", "author_followers")
+"""The columns that identify and sort a row: a page's keys are read from these alone."""
 _NO_TIME = datetime(1, 1, 1)
 """Stands for a missing ``created_at`` in the sort (such posts come last)."""
+_SLACK = timedelta(seconds=1)
+"""Margin around a page's time span when its rows are read back (sub-microsecond rounding)."""
 
 
 @dataclass(frozen=True)
@@ -208,22 +214,78 @@ def _tier_predicate(t: ir.Table, tier: str) -> ir.BooleanValue:
     raise InvalidInputError(f"tier {tier!r}: choose one of {', '.join(TIER_NAMES)}")
 
 
-def _collapsed(w: ir.Table, all_posts: ir.Table) -> ir.Table:
-    """One row per original post (``post_view`` columns) with ``copies``: its reposts in ``w``."""
-    key = ibis.cases(
-        (w.relation == "repost", w.root_id.fill_null(w.parent_id).fill_null(w.id)), else_=w.id
+def _collapsed(w: ir.Table, all_posts: ir.Table) -> list[ir.Table]:
+    """The originals of the collapsed list ``w``, in three parts (a post may be in two).
+
+    Each part has the :data:`_KEYS` columns of the shown post (read from ``all_posts``, which
+    holds every post of ``w``) and ``_key``, its group (the repost's root, else parent):
+    the posts of ``w`` that are not reposts (each its own group), the known originals of
+    the reposts, and for reposts whose original the store lacks, the group's first repost.
+    No part groups the whole list: the non-reposts need no grouping at all.
+    """
+    rp = (w.relation == "repost").fill_null(False)
+    own = w.filter(~rp).select(*_KEYS, _key=w.id)
+    reposts = w.filter(rp)
+    reposts = reposts.select("id", "created_at", _gp=reposts.platform, _key=_group_key(reposts))
+    known = all_posts.select(*_KEYS)
+    roots = reposts.select("_gp", "_key").distinct()
+    found = known.join(roots, [known.platform == roots._gp, known.id == roots._key])
+    lost = reposts.anti_join(known, [reposts._gp == known.platform, reposts._key == known.id])
+    firsts = lost.group_by(["_gp", "_key"]).aggregate(
+        _show=lost.id.argmin(lost.created_at.fill_null(_NO_TIME))
     )
-    w = w.mutate(_key=key, _rp=(w.relation == "repost").fill_null(False).cast("int64"))
-    g = w.group_by([w.platform.name("_gp"), w._key]).aggregate(
-        copies=w._rp.sum(), _first_id=w.id.argmin(w.created_at.fill_null(_NO_TIME))
+    stand_in = known.join(firsts, [known.platform == firsts._gp, known.id == firsts._show])
+    parts = [
+        own,
+        found.select(*_KEYS, _key=found.id),
+        stand_in.select(*_KEYS, _key=stand_in._key),
+    ]
+    return [_nullable(part) for part in parts]
+
+
+def _nullable(t: ir.Table) -> ir.Table:
+    """``t`` with every column nullable (the parts of a union need equal schemas, and a
+    store's ``NOT NULL`` survives in some parts only)."""
+    return t.cast({name: dtype.copy(nullable=True) for name, dtype in t.schema().items()})
+
+
+def _group_key(reposts: ir.Table) -> ir.StringValue:
+    """The group of a repost: its cascade root, else its parent, else itself."""
+    return reposts.root_id.fill_null(reposts.parent_id).fill_null(reposts.id)  # type: ignore[no-any-return]
+
+
+def _copies(w: ir.Table, found: pd.DataFrame) -> pd.Series:
+    """The reposts in ``w`` of each group of the page's rows ``found`` (counted for those
+    groups only)."""
+    r = w.filter((w.relation == "repost").fill_null(False))
+    r = r.select("platform", _key=_group_key(r))
+    r = r.filter(
+        r.platform.isin(sorted(set(found["platform"]))), r._key.isin(sorted(set(found["_key"])))
     )
-    known = all_posts.select(_kp=all_posts.platform, _ki=all_posts.id, _ok=ibis.literal(1))
-    g = g.left_join(known, [g._gp == known._kp, g._key == known._ki])
-    g = g.mutate(_show=ibis.cases((g._ok.notnull(), g._key), else_=g._first_id))
-    g = g.select("_gp", "_show", "copies")
-    return all_posts.join(g, [all_posts.platform == g._gp, all_posts.id == g._show]).drop(
-        "_gp", "_show"
-    )
+    counts = to_pandas(r.group_by(["platform", "_key"]).aggregate(copies=r.count()))
+    got = found[["platform", "_key"]].merge(counts, on=["platform", "_key"], how="left")
+    return got["copies"].fillna(0).astype("int64").set_axis(found.index)
+
+
+def _top(
+    parts: list[ir.Table], sort: str, after: str | None, per_page: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """The keys of the first ``per_page + 1`` rows after the cursor ``after`` in the union of
+    ``parts`` (each part gives its own top rows; the union's top rows are among them)."""
+    values = decode_cursor(after, sort) if after else None
+    tops = []
+    keys: list[str] = []
+    for part in parts:
+        p, keys = _sort_keys(part, sort)
+        if values is not None:
+            p = p.filter(_after(p, keys, values))
+        top = p.order_by([ibis.desc(k) for k in keys]).limit(per_page + 1)
+        tops.append(top.select(*dict.fromkeys(["created_at", "_key", *keys])))
+    found = to_pandas(tops[0] if len(tops) == 1 else ibis.union(*tops, distinct=False))
+    if len(tops) > 1:
+        found = found.sort_values(keys, ascending=False, kind="stable")
+        found = found.drop_duplicates(["platform", "id"]).reset_index(drop=True)
+    return found.iloc[: per_page + 1], keys
 
 
 def _sort_keys(t: ir.Table, sort: str) -> tuple[ir.Table, list[str]]:
@@ -339,29 +401,73 @@ def mentions(
     """
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidInputError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-    t = filter_mentions(posts, since, until, filters or MentionFilters(), tags)
+    f = filters or MentionFilters()
+    t = filter_mentions(posts, since, until, f, tags)
+    base = all_posts if all_posts is not None else posts
+    cached = None if f.tag else store  # tags change without changing the store's state
     if collapse:
-        t = _collapsed(t, all_posts if all_posts is not None else posts)
+        parts = _collapsed(t, base)
+        listed = ibis.union(*parts, distinct=False).select("platform", "id").distinct()
+        total = _count(listed, cached) if count else None
+        found_keys, keys = _top(parts, sort, after, per_page)
+        found_keys["copies"] = _copies(t, found_keys) if len(found_keys) else []
     else:
-        t = t.mutate(copies=ibis.null("int64"))
-    t, keys = _sort_keys(t, sort)
-    total = int(run(t.count()).as_py()) if count else None
-    if after:
-        t = t.filter(_after(t, keys, decode_cursor(after, sort)))
-    page = t.order_by([ibis.desc(k) for k in keys]).limit(per_page + 1)
-    df = to_pandas(page.select(*COLUMNS[:-1], *[k for k in keys if k.startswith("_")]))
-    more = len(df) > per_page
-    df = df.iloc[:per_page]
+        narrow = t.select(*_KEYS, _key=t.id)
+        total = _count(narrow, cached) if count else None
+        found_keys, keys = _top([narrow], sort, after, per_page)
+        found_keys["copies"] = None
+    more = len(found_keys) > per_page
+    found_keys = found_keys.iloc[:per_page]
     nxt = None
-    if more and len(df):
-        last = df.iloc[-1]
+    if more and len(found_keys):
+        last = found_keys.iloc[-1]
         nxt = encode_cursor(sort, [_plain(last[k]) for k in keys])
-    rows = records(df[list(COLUMNS[:-1])])
+    rows = records(_page_rows(base if collapse else posts, found_keys))
     shown = store is not None and rows
     found = post_tags_of(store, rows) if shown and store is not None else {}
     for r in rows:
         r["tags"] = found.get((r["platform"], r["id"]), [])
     return MentionsPage(rows, nxt, total)
+
+
+def _page_rows(source: ir.Table, found: pd.DataFrame) -> pd.DataFrame:
+    """The full rows (:data:`COLUMNS` but ``tags``) of the page's keys ``found``, in order.
+
+    Only the page's posts are read: ``source`` narrowed to their ids (and, when every post
+    of the page has a time, to the page's time span, which lets the engine skip blocks).
+    """
+    if found.empty:
+        return pd.DataFrame(columns=list(COLUMNS[:-1]))
+    r = source.filter(
+        source.id.isin(sorted(set(found["id"]))),
+        source.platform.isin(sorted(set(found["platform"]))),
+    )
+    times = found["created_at"]
+    if times.notna().all():
+        lo, hi = times.min().to_pydatetime(), times.max().to_pydatetime()
+        r = r.filter(r.created_at.between(lo - _SLACK, hi + _SLACK))
+    full = to_pandas(r.select(*COLUMNS[:-3], engagement=engagement_expr(r)))
+    full = full.drop_duplicates(["platform", "id"])
+    out = found[["platform", "id", "copies"]].merge(full, on=["platform", "id"], how="left")
+    return out[list(COLUMNS[:-1])]
+
+
+def _count(t: ir.Table, store: Store | None) -> int:
+    """Rows of the list ``t``: counted once per list and store state when ``store`` is given
+    (the count of a list does not change from one page to the next)."""
+    expr = t.count()
+    if store is None:
+        return int(run(expr).as_py())
+    key = ("mentions-total", str(store.path), expr.op())
+    return _counts().get(store, key, lambda: int(run(expr).as_py()))
+
+
+@cache
+def _counts() -> ReportCache:
+    """Totals of lists already counted, by list and store state (one cache per process)."""
+    from agorascope.report.cache import ReportCache
+
+    return ReportCache(maxsize=256)
 
 
 def post_tags_of(store: Store, rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
