@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,8 @@ def test_topic_page_shows_the_hoax(page: Any, live: LiveServer) -> None:
     tiers = page.locator("#tiers-table tbody tr").first.inner_text()
     assert tiers.startswith("<1k")
     shot(page, "topic-it_outage")
-    DOCS_IMG.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMG), full_page=False)
+    if os.environ.get("AGORASCOPE_UPDATE_DOCS_IMG") == "1":  # a run leaves the tree clean
+        page.screenshot(path=str(DOCS_IMG), full_page=False)
     assert not page.errors
 
 
