@@ -104,7 +104,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:
-            state.warm_in_background()
+            state.warm_in_background(bundled=True)
         background = _scheduler(state) if scheduler else None
         app.state.scheduler = background
         yield

@@ -130,10 +130,14 @@ class AppState:
                 self._auth = None
                 self._closed = False
 
-    def warm(self) -> list[str]:
+    def warm(self, bundled: bool = False) -> list[str]:
         """Compute and cache the overview and each topic's page (default window).
 
         Each page takes the store on its own, so requests interleave with the warming.
+
+        Args:
+            bundled: also the pages of the bundled elections and districts data (at start;
+                an import changes nothing there).
 
         Returns:
             The topics warmed.
@@ -153,20 +157,34 @@ class AppState:
                     done.append(name)
                 except AgorascopeError:
                     continue  # the page shows the error when someone opens it
+        if bundled:
+            self._warm_bundled_pages()
         return done
 
-    def warm_in_background(self) -> threading.Thread:
+    @staticmethod
+    def _warm_bundled_pages() -> None:
+        """Compute the elections and districts pages of the bundled data (a first visit
+        would otherwise wait for their simulations and the ReCom kernel's compilation)."""
+        from agorascope.districts.dashboard import plan_page
+        from agorascope.elections.dashboard import cycle_page
+
+        cycle_page(2016)  # called as the routes call them (the caches key on the arguments)
+        plan_page("IA_counties")
+
+    def warm_in_background(self, bundled: bool = False) -> threading.Thread:
         """Start :meth:`warm` in a daemon thread."""
-        thread = threading.Thread(target=self._warm_quietly, name="agorascope-warm", daemon=True)
+        thread = threading.Thread(
+            target=self._warm_quietly, args=(bundled,), name="agorascope-warm", daemon=True
+        )
         self.warming = thread
         thread.start()
         return thread
 
-    def _warm_quietly(self) -> None:
+    def _warm_quietly(self, bundled: bool) -> None:
         from agorascope.errors import AgorascopeError
 
         with contextlib.suppress(AgorascopeError):  # the store closed under us at shutdown
-            self.warm()
+            self.warm(bundled)
 
     def upload_rejects_dir(self) -> Path:
         """The one folder where the rejects files of uploads are kept (created on demand)."""
