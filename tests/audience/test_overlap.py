@@ -17,7 +17,7 @@ from statsmodels.stats.proportion import proportion_confint
 import agorascope
 from agorascope.audience import audience_of, memberships, overlap, upset, wilson
 from agorascope.errors import AudienceTooSmallError, InvalidInputError
-from agorascope.report.charts import lift_chart, upset_chart
+from agorascope.report.audience_charts import lift_chart, upset_chart
 from agorascope.store import to_pandas
 
 MakeTable = Any  # the ``table`` fixture: rows or an Arrow table -> an Ibis table

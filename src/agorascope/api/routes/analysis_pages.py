@@ -23,7 +23,8 @@ from agorascope.api.routes.listen_pages import page_extras
 from agorascope.api.routes.mentions import analysis_links
 from agorascope.components import Analyses
 from agorascope.errors import AgorascopeError, InvalidInputError
-from agorascope.report.charts import lift_chart, result_chart, upset_chart
+from agorascope.report.audience_charts import lift_chart, upset_chart
+from agorascope.report.charts import result_chart
 from agorascope.voters.charts import probability_histogram
 from agorascope.workspace import Workspace
 
