@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from web_fixtures import LiveServer, shot
+from web_fixtures import LiveServer, click_timeline_peak, shot
 
 pytestmark = pytest.mark.browser
 
@@ -143,12 +143,7 @@ def test_drill_down_from_a_tokyo_topic_page_opens_the_same_posts(
     # the timeline's click sends UTC instants with a "Z", right in any zone
     page.goto(f"{live.url}/topics/it_outage?tz=Asia/Tokyo")
     _drawn(page)
-    page.eval_on_selector(
-        "#chart-timeline",
-        "el => { const t = el.data[0]; const i = t.y.indexOf(Math.max(...t.y));"
-        " el.emit('plotly_click', {points: [{x: t.x[i], customdata: t.customdata[i],"
-        " pointIndex: i, data: t}]}); }",
-    )
+    click_timeline_peak(page)
     page.wait_for_url("**/mentions?**")
     clicked = _query(page.url)
     assert clicked["since"].endswith("Z") and clicked["tz"] == "Asia/Tokyo"

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from web_fixtures import LiveServer, shot
+from web_fixtures import LiveServer, click_timeline_peak, shot
 
 from agorascope.report.export import unguard_csv
 
@@ -131,12 +131,7 @@ def test_a_click_on_the_timeline_opens_its_interval(page: Any, live: LiveServer)
 def _click_peak(page: Any, url: str) -> dict[str, str]:
     page.goto(url)
     _drawn(page)
-    page.eval_on_selector(
-        "#chart-timeline",
-        "el => { const t = el.data[0]; const i = t.y.indexOf(Math.max(...t.y));"
-        " el.emit('plotly_click', {points: [{x: t.x[i], customdata: t.customdata[i],"
-        " pointIndex: i, data: t}]}); }",
-    )
+    click_timeline_peak(page)
     page.wait_for_url("**/mentions?**")
     return _query(page.url)
 

@@ -38,3 +38,14 @@ def shot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def click_timeline_peak(page: Any) -> None:
+    """Click the topic timeline's highest point, as Plotly reports a click (its UTC start in
+    ``customdata``)."""
+    page.eval_on_selector(
+        "#chart-timeline",
+        "el => { const t = el.data[0]; const i = t.y.indexOf(Math.max(...t.y));"
+        " el.emit('plotly_click', {points: [{x: t.x[i], customdata: t.customdata[i],"
+        " pointIndex: i, data: t}]}); }",
+    )
